@@ -1,0 +1,290 @@
+"""clean: physical rows -> logical rows -> records.
+
+Two steps, each in one place:
+
+* ``stitch`` decides, for every physical row, what it is: a repeated header, page
+  furniture, the continued half of a row that a page break split, or a new row (which
+  may inherit a vertically merged cell from the row above). The evidence is in
+  ``classify_row``'s docstring.
+* ``event_record`` (ISCM profile) / ``generic_record`` turn a logical row into output
+  fields: wrapped lines joined, hyphenation undone, URLs re-joined and pulled out, dates,
+  places and acronyms parsed. A row whose fields cannot be parsed becomes a ``Reject``
+  with the reason; nothing is guessed and nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pipeline.model import Cleaned, Extraction, LogicalRow, PhysicalRow, Reject
+from pipeline.normalise.dates import DateParseError, parse_date_range
+from pipeline.normalise.ids import event_id
+from pipeline.normalise.iscm import acronyms, parse_iscm
+from pipeline.normalise.places import PlaceParseError, parse_place
+from pipeline.normalise.text import collapse_ws, join_lines
+from pipeline.normalise.urls import rejoin_wrapped_urls, split_urls
+from pipeline.profiles import Profile
+
+Decision = Literal["header", "furniture", "empty", "continuation", "new"]
+
+
+@dataclass
+class _Open:
+    """The logical row being assembled, with the physical row it last absorbed."""
+
+    row: LogicalRow
+    last: PhysicalRow
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    italic_chars: dict[str, bool] = field(default_factory=dict)
+
+
+def _date_complete(text: str) -> bool:
+    try:
+        parse_date_range(text)
+    except DateParseError:
+        return False
+    return True
+
+
+def _is_complete(cells: dict[str, str], profile: Profile) -> bool:
+    """A logical row is complete when every required cell has text and its date parses.
+    Fill-down cells may be empty: they inherit from the row above."""
+    fill = set(profile.fill_down_keys)
+    for key in profile.required_keys:
+        if key not in fill and not cells.get(key, "").strip():
+            return False
+    date_key = profile.date_key
+    return date_key is None or _date_complete(collapse_ws(cells.get(date_key, "")))
+
+
+def classify_row(
+    row: PhysicalRow, keys: tuple[str, ...], current: _Open | None, profile: Profile
+) -> Decision:
+    """What a physical row is. The one place that decides.
+
+    * ``header``: extract recognised the header row (Word and browsers repeat it).
+    * ``empty`` / ``furniture``: no text, or text the profile calls page furniture
+      ("Page 3 of 10").
+    * ``continuation``: the row is the first on its page, the row before it was the last
+      on the previous page, and either
+        - the row before is incomplete (a required cell empty, or its date does not parse
+          yet: "November 30 -" continues as "December 2, 2017"; a first half holding only
+          the ISCM cell), or
+        - this row has no date (only some cells continue: "Development (GFMD)" and the
+          rest of the outcome). A new event always prints its date.
+      A row elsewhere on a page is never a continuation: producers split rows only at
+      page breaks, and a row missing its date mid-page is a reject, not a guess.
+    * ``new``: anything else; an empty fill-down cell (a vertically merged ISCM cell)
+      then inherits the value of the row above.
+
+    The generic profile has no date column: there a top-of-page row continues the one
+    before when its first cell is empty and the previous row was cut open by the break.
+    """
+    if row.kind == "header":
+        return "header"
+    texts = [c for c in row.cells if c.strip()]
+    if not texts:
+        return "empty"
+    if profile.is_furniture(" ".join(texts)):
+        return "furniture"
+    if current is None or not row.first_on_page:
+        return "new"
+    prev = current.last
+    if not (prev.last_on_page and prev.page < row.page):
+        return "new"
+    cells = dict(zip(keys, row.cells, strict=False))
+    date_key = profile.date_key
+    if date_key is None:
+        first = row.cells[0].strip() if row.cells else ""
+        return "continuation" if prev.open_bottom and not first else "new"
+    assembled = {k: "\n".join(v) for k, v in current.lines.items()}
+    if not _is_complete(assembled, profile):
+        return "continuation"
+    if not cells.get(date_key, "").strip():
+        return "continuation"
+    return "new"
+
+
+def _lines(text: str) -> list[str]:
+    return [ln for ln in text.split("\n") if ln.strip()]
+
+
+def _start(row: PhysicalRow, keys: tuple[str, ...], index: int) -> _Open:
+    logical = LogicalRow(
+        table=row.table,
+        row_index=index,
+        page_start=row.page,
+        page_end=row.page,
+        cells={},
+        italic={},
+    )
+    lines = {
+        k: [ln for ln in text.split("\n") if ln.strip()]
+        for k, text in zip(keys, row.cells, strict=False)
+    }
+    italic = dict(zip(keys, row.italic, strict=False))
+    return _Open(logical, row, lines, italic)
+
+
+def _absorb(current: _Open, row: PhysicalRow, keys: tuple[str, ...]) -> None:
+    """Append the continued half cell by cell, in reading order."""
+    for k, text, italic in zip(keys, row.cells, row.italic, strict=False):
+        extra = _lines(text)
+        if extra:
+            if not current.lines.get(k):
+                current.italic_chars[k] = italic
+            current.lines.setdefault(k, []).extend(extra)
+    current.row.page_end = row.page
+    current.row.physical_rows += 1
+    current.last = row
+
+
+def _finish(current: _Open) -> LogicalRow:
+    row = current.row
+    row.cells = {k: "\n".join(v) for k, v in current.lines.items()}
+    row.italic = dict(current.italic_chars)
+    return row
+
+
+def stitch(
+    rows: Iterable[PhysicalRow],
+    keys_of_table: dict[int, tuple[str, ...]],
+    profile: Profile,
+    counts: dict[str, int],
+) -> list[LogicalRow]:
+    """Physical rows (all pages, in order) -> logical rows, counting every decision."""
+    logical: list[LogicalRow] = []
+    current: _Open | None = None
+    previous_done: LogicalRow | None = None
+    fill = profile.fill_down_keys
+    for row in rows:
+        counts["physical_rows"] = counts.get("physical_rows", 0) + 1
+        keys = keys_of_table[row.table]
+        if current is not None and current.row.table != row.table:
+            previous_done = _finish(current)
+            logical.append(previous_done)
+            current = None
+            previous_done = None
+        decision = classify_row(row, keys, current, profile)
+        if decision in ("header", "furniture", "empty"):
+            name = {"header": "header_rows", "furniture": "furniture_rows", "empty": "empty_rows"}
+            counts[name[decision]] = counts.get(name[decision], 0) + 1
+            continue
+        if decision == "continuation" and current is not None:
+            _absorb(current, row, keys)
+            counts["continuation_rows"] = counts.get("continuation_rows", 0) + 1
+            continue
+        if current is not None:
+            previous_done = _finish(current)
+            logical.append(previous_done)
+        current = _start(row, keys, len(logical) + 1)
+        if previous_done is not None and previous_done.table == row.table:
+            for k in fill:
+                if not current.lines.get(k) and previous_done.cells.get(k):
+                    current.lines[k] = previous_done.cells[k].split("\n")
+                    current.italic_chars[k] = previous_done.italic.get(k, False)
+                    current.row.filled_down = (*current.row.filled_down, k)
+    if current is not None:
+        logical.append(_finish(current))
+    counts["repaired_rows"] = sum(1 for r in logical if r.page_end > r.page_start)
+    return logical
+
+
+# --------------------------------------------------------------------------- records
+
+
+class RowError(ValueError):
+    """A logical row whose fields cannot be parsed; becomes a reject."""
+
+
+def _text(row: LogicalRow, key: str) -> str:
+    return join_lines(row.cells.get(key, "").split("\n"))
+
+
+def event_record(row: LogicalRow, source_file: str, sha256: str) -> dict[str, Any]:
+    """One ISCM event from one logical row. Raises RowError with the reason."""
+    iscm = _text(row, "iscm")
+    if not iscm:
+        raise RowError("empty ISCM cell")
+    parts = parse_iscm(iscm)
+    date_text = _text(row, "date")
+    try:
+        start, end = parse_date_range(date_text)
+    except DateParseError as exc:
+        raise RowError(str(exc)) from None
+    place = _text(row, "place")
+    try:
+        where = parse_place(place)
+    except PlaceParseError as exc:
+        raise RowError(str(exc)) from None
+    title = _text(row, "title")
+    if not title:
+        raise RowError("empty Event / Title cell")
+    outcome_lines = rejoin_wrapped_urls(row.cells.get("outcome", "").split("\n"))
+    outcome, urls = split_urls(join_lines(outcome_lines))
+    codes = acronyms(parts)
+    return {
+        "event_id": event_id(codes, iscm, start, title),
+        "source_file": source_file,
+        "source_sha256": sha256,
+        "row_index": row.row_index,
+        "page_start": row.page_start,
+        "page_end": row.page_end,
+        "iscm": iscm,
+        "iscm_acronyms": codes,
+        "iscm_italic": bool(row.italic.get("iscm", False)),
+        "date_text": date_text,
+        "start_date": start,
+        "end_date": end,
+        "place": place,
+        "city": where.city,
+        "country": where.country,
+        "country_iso3": where.country_iso3,
+        "title": title,
+        "outcome": outcome,
+        "urls": urls,
+        # carried to validate for event_iscms, not an events column
+        "_iscm_parts": [(p.acronym, p.name) for p in parts],
+    }
+
+
+def generic_record(row: LogicalRow, source_file: str, labels: tuple[str, ...]) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "source_file": source_file,
+        "table_index": row.table,
+        "row_index": row.row_index,
+        "page_start": row.page_start,
+        "page_end": row.page_end,
+    }
+    for label, key in zip(labels, labels, strict=False):
+        record[label] = _text(row, key)
+    return record
+
+
+def clean_extraction(extraction: Extraction, profile: Profile) -> Cleaned:
+    """Stitch, repair and parse one document's physical rows."""
+    doc = extraction.document
+    counts = doc.counts
+    keys_of_table = {t.index: t.keys for t in doc.tables}
+    labels_of_table = {t.index: t.labels for t in doc.tables}
+    logical = stitch(extraction.rows, keys_of_table, profile, counts)
+    cleaned = Cleaned(doc)
+    for row in logical:
+        keys = keys_of_table[row.table]
+        raw = tuple(row.cells.get(k, "") for k in keys)
+        try:
+            if profile.kind == "iscm-events":
+                record = event_record(row, doc.source_file, doc.sha256)
+            else:
+                record = generic_record(row, doc.source_file, labels_of_table[row.table])
+        except (RowError, ValueError) as exc:
+            cleaned.rejects.append(
+                Reject(doc.source_file, row.page_start, row.row_index, "clean", str(exc), raw)
+            )
+            continue
+        record["_cells"] = raw
+        cleaned.records.append(record)
+    counts["clean_rejects"] = len(cleaned.rejects)
+    return cleaned

@@ -1,0 +1,194 @@
+"""emit: the output files of contract v1, every one written atomically.
+
+Each file is written to a temporary name in the output folder, flushed to disk, then
+renamed over the old one (``os.replace`` is atomic on POSIX): an interrupted run leaves
+either the complete old file or the complete new one, never a truncated one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.model import Reject
+from pipeline.schema import DOCUMENTS, EVENT_ISCMS, GENERIC_PREFIX, REJECTS, Field
+
+CONTRACT_VERSION = 1
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_ARROW: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "list": pa.list_(pa.string()),
+}
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with tmp_path.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp_path, target)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_text(target: Path) -> Iterator[IO[str]]:
+    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8", newline="") as f:
+        yield f
+
+
+def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
+    return pa.schema([pa.field(f.name, _ARROW[f.type], nullable=True) for f in fields])
+
+
+def _csv_value(value: Any, safe: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        text = "|".join(str(v) for v in value)
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if safe and text.startswith(_FORMULA_START):
+        # Spreadsheets run cells starting with these as formulas (CSV injection).
+        text = "'" + text
+    return text
+
+
+def write_csv(
+    target: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]], *, safe: bool = False
+) -> None:
+    """RFC 4180 CSV, UTF-8, "\\n" line ends, lists joined with "|"."""
+    with atomic_text(target) as f:
+        writer = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_csv_value(row.get(c), safe) for c in columns])
+
+
+def write_parquet(target: Path, fields: Sequence[Field], rows: Sequence[dict[str, Any]]) -> None:
+    schema = arrow_schema(fields)
+    data = {f.name: [_arrow_value(r.get(f.name), f) for r in rows] for f in fields}
+    table = pa.table(data, schema=schema)
+    with atomic_path(target) as tmp:
+        pq.write_table(table, tmp)
+
+
+def _arrow_value(value: Any, f: Field) -> Any:
+    if f.type == "list":
+        return list(value) if value is not None else []
+    if f.type == "string" and value is not None and not isinstance(value, str):
+        return str(value)
+    return value
+
+
+def write_table(
+    out: Path, stem: str, fields: Sequence[Field], rows: Sequence[dict[str, Any]], *, safe: bool
+) -> None:
+    write_csv(out / f"{stem}.csv", [f.name for f in fields], rows, safe=safe)
+    write_parquet(out / f"{stem}.parquet", fields, rows)
+
+
+def write_json(target: Path, data: Any) -> None:
+    with atomic_text(target) as f:
+        json.dump(data, f, indent=2, ensure_ascii=False, default=str)
+        f.write("\n")
+
+
+def reject_rows(rejects: Iterable[Reject]) -> list[dict[str, Any]]:
+    return [
+        {
+            "source_file": r.source_file,
+            "page": r.page,
+            "row_index": r.row_index,
+            "stage": r.stage,
+            "reason": r.reason,
+            "cells": json.dumps(list(r.cells), ensure_ascii=False),
+        }
+        for r in rejects
+    ]
+
+
+def event_iscm_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for e in events:
+        for position, (acronym, name) in enumerate(e.get("_iscm_parts", []), start=1):
+            rows.append(
+                {
+                    "event_id": e["event_id"],
+                    "position": position,
+                    "iscm_acronym": acronym,
+                    "iscm_name": name,
+                }
+            )
+    return rows
+
+
+def generic_fields(labels: Sequence[str]) -> tuple[Field, ...]:
+    return (*GENERIC_PREFIX, *(Field(label, "string") for label in labels))
+
+
+def generic_table_stem(source_file: str, table_index: int) -> str:
+    stem = Path(source_file).stem
+    return f"{re.sub(r'[^A-Za-z0-9._-]+', '_', stem)}-{table_index}"
+
+
+def write_outputs(
+    out: Path,
+    *,
+    events_fields: Sequence[Field] | None,
+    events: Sequence[dict[str, Any]],
+    documents: Sequence[dict[str, Any]],
+    rejects: Sequence[Reject],
+    report: dict[str, Any],
+    generic_tables: Sequence[tuple[str, Sequence[str], Sequence[dict[str, Any]]]] = (),
+    safe_csv: bool = False,
+) -> None:
+    """Write every output file of a run. ``report.json`` goes last, so its presence with
+    this run's content means the rest of the files are this run's too."""
+    out.mkdir(parents=True, exist_ok=True)
+    if events_fields is not None:
+        write_table(out, "events", events_fields, events, safe=safe_csv)
+        write_table(out, "event_iscms", EVENT_ISCMS, event_iscm_rows(events), safe=safe_csv)
+    for stem, labels, rows in generic_tables:
+        fields = generic_fields(labels)
+        write_table(out / "tables", stem, fields, rows, safe=safe_csv)
+    write_table(out, "documents", DOCUMENTS, documents, safe=safe_csv)
+    write_csv(out / "rejects.csv", [f.name for f in REJECTS], reject_rows(rejects), safe=safe_csv)
+    write_json(out / "report.json", report)
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """The CSV that write_csv would write, as a string (for tests and diffs)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_value(row.get(c), False) for c in columns])
+    return buf.getvalue()

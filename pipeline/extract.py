@@ -1,0 +1,634 @@
+"""extract: PDF -> physical table rows, with page, bounding box, cell texts and fonts.
+
+The only module that imports pdfplumber. It does not use ``page.extract_tables()``:
+that finder needs a closed grid, and when a row is cut by a page break and the producer
+draws no bottom border under the first half, pdfplumber silently drops that half. Instead:
+
+* the table is found by its **header names** (profile aliases), on any page;
+* columns come from vertical ruling lines where the producer drew them, else from the
+  header cells' positions refined by the white "river" between body words;
+* rows come from horizontal ruling lines where drawn (a table cut by a page break has its
+  open bottom edge closed at the last text line), else from vertical gaps between lines;
+* each word goes to the cell its centre falls in, lines kept, fonts kept (italic).
+
+No decision about what a row *means* is made here: repeated headers are marked, every
+other row is passed on, and clean decides about continuations, fill-down and furniture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import statistics
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+
+from pipeline.errors import InputError
+from pipeline.model import Document, Extraction, PhysicalRow, TableLayout
+from pipeline.profiles import Profile, header_key
+
+Word = dict[str, Any]
+
+_ITALIC_FONT = re.compile(r"italic|oblique|-(bold)?it$", re.IGNORECASE)
+_RULE_TOLERANCE = 1.5  # pt: edges closer than this are one ruling line
+_MIN_RULE_COVER = 0.5  # a horizontal rule must cover half the table width
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep a hostile PDF from exhausting the machine."""
+
+    max_pages: int = 2000
+    max_chars_per_page: int = 200_000
+
+    def __post_init__(self) -> None:
+        if self.max_pages < 1 or self.max_chars_per_page < 1:
+            raise ValueError("limits must be positive")
+
+
+@dataclass
+class _Line:
+    words: list[Word]
+    top: float
+    bottom: float
+
+    @property
+    def x0(self) -> float:
+        return float(min(w["x0"] for w in self.words))
+
+    @property
+    def x1(self) -> float:
+        return float(max(w["x1"] for w in self.words))
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def text(self) -> str:
+        return _join_words(self.words)
+
+
+@dataclass
+class _HeaderCell:
+    key: str
+    label: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class _Header:
+    cells: list[_HeaderCell]
+    top: float
+    bottom: float
+
+
+@dataclass
+class _Layout:
+    """Column geometry of the open table, carried to pages that repeat no header."""
+
+    table: TableLayout
+    bounds: list[float]  # len(keys) + 1 x positions, left edge to right edge
+    ruled_columns: bool = False
+
+
+@dataclass
+class _State:
+    tables: list[TableLayout] = field(default_factory=list)
+    layout: _Layout | None = None
+    title: str = ""
+    near_misses: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_bytes(path: Path) -> None:
+    """Fail early, with a reason a person understands, on files that are not PDFs."""
+    name = path.name
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(name, "empty file")
+    with path.open("rb") as f:
+        head = f.read(1024)
+    if b"%PDF-" not in head:
+        snippet = head[:20].decode("latin-1").strip().replace("\n", " ")
+        raise InputError(name, f"not a PDF (starts with {snippet!r})")
+
+
+def _open(path: Path, password: str | None) -> Any:
+    name = path.name
+    try:
+        return pdfplumber.open(path, password=password or "")
+    except PDFPasswordIncorrect:
+        reason = "wrong password" if password else "encrypted PDF (use --password)"
+        raise InputError(name, reason) from None
+    except PDFEncryptionError as exc:
+        raise InputError(name, f"encrypted PDF not supported ({exc})") from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise InputError(name, f"truncated or corrupt PDF ({_short(exc)})") from None
+    except Exception as exc:  # pdfminer raises bare Exceptions for some damage
+        raise InputError(name, f"truncated or corrupt PDF ({_short(exc)})") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _join_words(words: Sequence[Word]) -> str:
+    """Words of one visual line, left to right. pdfplumber splits a word where its font
+    changes (italic inside a word), so touching words are glued back without a space."""
+    out: list[str] = []
+    prev: Word | None = None
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if prev is not None:
+            gap = w["x0"] - prev["x1"]
+            out.append("" if gap < 0.12 * (prev["bottom"] - prev["top"]) else " ")
+        out.append(w["text"])
+        prev = w
+    return "".join(out)
+
+
+def _group_lines(words: Sequence[Word]) -> list[_Line]:
+    """Words whose vertical extents mostly overlap are one visual line."""
+    lines: list[_Line] = []
+    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        if lines:
+            line = lines[-1]
+            overlap = min(line.bottom, w["bottom"]) - max(line.top, w["top"])
+            if overlap > 0.5 * min(line.height, w["bottom"] - w["top"]):
+                line.words.append(w)
+                line.bottom = max(line.bottom, w["bottom"])
+                continue
+        lines.append(_Line([w], w["top"], w["bottom"]))
+    return lines
+
+
+def _is_italic(words: Sequence[Word]) -> bool:
+    total = sum(len(w["text"]) for w in words)
+    italic = sum(len(w["text"]) for w in words if _ITALIC_FONT.search(w.get("fontname", "")))
+    return total > 0 and italic * 2 > total
+
+
+# --------------------------------------------------------------------------- rulings
+
+
+def _rulings(page: Any) -> tuple[list[Word], list[Word]]:
+    """Horizontal and vertical ruling segments (lines and thin rectangles)."""
+    horizontal: list[Word] = []
+    vertical: list[Word] = []
+    for e in page.edges:
+        if e["orientation"] == "h":
+            horizontal.append(e)
+        elif e["orientation"] == "v":
+            vertical.append(e)
+    return horizontal, vertical
+
+
+def _rule_ys(horizontal: Sequence[Word], left: float, right: float) -> list[float]:
+    """y positions of horizontal rules covering at least half of [left, right].
+
+    Producers draw a row's border cell by cell, so coverage is summed over segments."""
+    width = max(right - left, 1.0)
+    by_y: list[tuple[float, float, float]] = sorted(
+        (e["top"], max(e["x0"], left), min(e["x1"], right)) for e in horizontal
+    )
+    ys: list[float] = []
+    i = 0
+    while i < len(by_y):
+        y0 = by_y[i][0]
+        spans: list[tuple[float, float]] = []
+        while i < len(by_y) and by_y[i][0] - y0 <= _RULE_TOLERANCE:
+            if by_y[i][2] > by_y[i][1]:
+                spans.append((by_y[i][1], by_y[i][2]))
+            i += 1
+        if _covered(spans) >= _MIN_RULE_COVER * width:
+            ys.append(y0)
+    return ys
+
+
+def _covered(spans: list[tuple[float, float]]) -> float:
+    total = 0.0
+    end = float("-inf")
+    for a, b in sorted(spans):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
+
+
+def _vertical_xs(vertical: Sequence[Word], top: float, bottom: float) -> list[float]:
+    """x positions of vertical rules crossing the band [top, bottom]."""
+    xs = sorted(e["x0"] for e in vertical if e["top"] <= top + 1 and e["bottom"] >= bottom - 1)
+    merged: list[float] = []
+    for x in xs:
+        if not merged or x - merged[-1] > _RULE_TOLERANCE:
+            merged.append(x)
+    return merged
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _header_cells(lines: Sequence[_Line], v_rules: Sequence[float]) -> list[list[Word]]:
+    """Cluster the words of a 1-3 line header band into cells: words close on a line, or
+    stacked above each other (a wrapped header such as "Event /" over "Title"), are one
+    cell, unless a vertical ruling separates them."""
+    words = sorted((w for line in lines for w in line.words), key=lambda w: w["x0"])
+    cells: list[list[Word]] = []
+    right = float("-inf")
+    for w in words:
+        size = w["bottom"] - w["top"]
+        ruled_apart = any(right - 0.5 <= x <= w["x0"] + 0.5 for x in v_rules)
+        if cells and w["x0"] <= right + 0.45 * size and not ruled_apart:
+            cells[-1].append(w)
+            right = max(right, w["x1"])
+        else:
+            cells.append([w])
+            right = w["x1"]
+    return cells
+
+
+def _cell_text(words: Sequence[Word]) -> str:
+    return " ".join(line.text for line in _group_lines(words))
+
+
+def _match_profile_header(
+    lines: Sequence[_Line], v_rules: Sequence[float], profile: Profile
+) -> tuple[list[_HeaderCell], list[str]]:
+    """Header cells matched to profile columns, and the texts of unmatched cells."""
+    matched: list[_HeaderCell] = []
+    unmatched: list[str] = []
+    used: set[str] = set()
+    for words in _header_cells(lines, v_rules):
+        label = _cell_text(words)
+        key = header_key(label)
+        column = next(
+            (c for c in profile.columns if c.key not in used and key in c.alias_keys), None
+        )
+        if column is None:
+            unmatched.append(label)
+            continue
+        used.add(column.key)
+        x0 = min(w["x0"] for w in words)
+        x1 = max(w["x1"] for w in words)
+        matched.append(_HeaderCell(column.key, " ".join(label.split()), x0, x1))
+    return matched, unmatched
+
+
+def _find_header(
+    lines: Sequence[_Line], vertical: Sequence[Word], profile: Profile, state: _State
+) -> tuple[int, int, _Header] | None:
+    """The first band of 1-3 lines whose cells name every required column.
+
+    Returns (first line index, line count, header). Of several band heights that match,
+    the one naming most columns wins; at equal counts the taller band, so a wrapped
+    header cell ("Event /" over "Title") is not cut in half."""
+    required = set(profile.required_keys)
+    for i, first in enumerate(lines):
+        best: tuple[int, int, _Header] | None = None
+        best_score = (-1, -1)
+        for size in (1, 2, 3):
+            band = lines[i : i + size]
+            if len(band) < size:
+                break
+            if size > 1 and band[-1].top - band[-2].bottom > 0.8 * band[-2].height:
+                break
+            v_rules = _vertical_xs(vertical, band[0].top, band[-1].bottom)
+            cells, unmatched = _match_profile_header(band, v_rules, profile)
+            keys = {c.key for c in cells}
+            if not required <= keys:
+                if size == 1 and len(keys) >= max(2, len(required) - 2):
+                    missing = [c.aliases[0] for c in profile.columns if c.key in required - keys]
+                    state.near_misses.append(
+                        f"table header lacks required column {', '.join(map(repr, missing))}"
+                    )
+                continue
+            score = (len(cells), size if not unmatched else 0)
+            if score > best_score:
+                best_score = score
+                header = _Header(sorted(cells, key=lambda c: c.x0), first.top, band[-1].bottom)
+                best = (i, size, header)
+        if best is not None:
+            return best
+    return None
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _column_bounds(
+    header: _Header,
+    body_words: Sequence[Word],
+    v_rules: Sequence[float],
+) -> tuple[list[float], bool]:
+    """Column boundaries: the ruling between two header cells where one is drawn,
+    otherwise the middle of the widest run of x where no body word lies (the river)."""
+    cells = header.cells
+    bounds: list[float] = []
+    ruled = True
+    for left, right in itertools.pairwise(cells):
+        lo, hi = left.x1, right.x0
+        rule = [x for x in v_rules if lo - 1 <= x <= hi + 1]
+        if rule:
+            bounds.append(min(rule, key=lambda x: abs(x - (lo + hi) / 2)))
+            continue
+        ruled = False
+        bounds.append(_river(lo, hi, body_words))
+    xs_left = [w["x0"] for w in body_words] + [cells[0].x0]
+    xs_right = [w["x1"] for w in body_words] + [cells[-1].x1]
+    left_rules = [x for x in v_rules if x <= cells[0].x0 + 1]
+    right_rules = [x for x in v_rules if x >= cells[-1].x1 - 1]
+    left_edge = max(left_rules) if left_rules else min(xs_left) - 1
+    right_edge = min(right_rules) if right_rules else max(xs_right) + 1
+    return [left_edge, *bounds, right_edge], ruled and bool(v_rules)
+
+
+def _river(lo: float, hi: float, words: Sequence[Word]) -> float:
+    if hi <= lo:
+        return (lo + hi) / 2
+    step = 0.5
+    n = int((hi - lo) / step) + 1
+    xs = [lo + k * step for k in range(n)]
+    cover = [sum(1 for w in words if w["x0"] < x < w["x1"]) for x in xs]
+    least = min(cover)
+    best_run: tuple[int, int] = (0, 0)
+    start: int | None = None
+    for k, c in enumerate([*cover, least + 1]):
+        if c == least and start is None:
+            start = k
+        elif c != least and start is not None:
+            if k - start > best_run[1] - best_run[0]:
+                best_run = (start, k)
+            start = None
+    a, b = best_run
+    return (xs[a] + xs[b - 1]) / 2
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _crosses(line: _Line, bounds: Sequence[float]) -> bool:
+    """Prose that runs across column boundaries is not part of the table."""
+    inner = bounds[1:-1]
+    for w in line.words:
+        size = w["bottom"] - w["top"]
+        for x in inner:
+            if w["x0"] < x - size and w["x1"] > x + size:
+                return True
+    return line.x0 < bounds[0] - 20 or line.x1 > bounds[-1] + 20
+
+
+def _row_bands(
+    lines: Sequence[_Line], rule_ys: Sequence[float], body_top: float
+) -> list[tuple[float, float, bool]]:
+    """Vertical extents (top, bottom, open_bottom) of the rows on one page."""
+    if not lines:
+        return []
+    ys = [y for y in rule_ys if y >= body_top - _RULE_TOLERANCE]
+    bands: list[tuple[float, float, bool]] = []
+    if len(ys) >= 2 or (ys and lines[0].top > ys[0]):
+        for top, bottom in itertools.pairwise(ys):
+            if any(top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1 for ln in lines):
+                bands.append((top, bottom, False))
+        last = ys[-1]
+        below = [ln for ln in lines if (ln.top + ln.bottom) / 2 > last]
+        if below:
+            bands.append((last, max(ln.bottom for ln in below) + 0.5, True))
+        above = [ln for ln in lines if (ln.top + ln.bottom) / 2 < ys[0]]
+        if above:
+            bands.insert(0, (min(ln.top for ln in above) - 0.5, ys[0], False))
+        return bands
+    # No usable rules: a gap clearly larger than the line pitch starts a new row.
+    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
+    pitch = statistics.median(gaps) if gaps else 0.0
+    height = statistics.median(ln.height for ln in lines)
+    threshold = max(pitch * 1.5, pitch + 0.35 * height)
+    start = lines[0].top
+    prev = lines[0]
+    for gap, line in zip(gaps, lines[1:], strict=False):
+        if gap > threshold:
+            bands.append((start - 0.5, prev.bottom + 0.5, False))
+            start = line.top
+        prev = line
+    bands.append((start - 0.5, prev.bottom + 0.5, True))
+    return bands
+
+
+def _cells_of_band(
+    words: Sequence[Word], bounds: Sequence[float]
+) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    per_column: list[list[Word]] = [[] for _ in range(len(bounds) - 1)]
+    for w in words:
+        centre = (w["x0"] + w["x1"]) / 2
+        for k in range(len(per_column)):
+            if centre < bounds[k + 1] or k == len(per_column) - 1:
+                per_column[k].append(w)
+                break
+    texts = tuple("\n".join(ln.text for ln in _group_lines(ws)) for ws in per_column)
+    italic = tuple(_is_italic(ws) for ws in per_column)
+    return texts, italic
+
+
+# --------------------------------------------------------------------------- pages
+
+
+_TITLE_MAX_CHARS = 400
+
+
+def _title_above(lines: Sequence[_Line]) -> str:
+    """The heading above the table on its first page: all the text there when it is
+    short (a heading and a caption), else only the block of lines directly above the
+    table, so that intro prose or another table before it are not taken for a title."""
+    if not lines:
+        return ""
+    everything = " ".join(" ".join(ln.text for ln in lines).split())
+    if len(everything) <= _TITLE_MAX_CHARS:
+        return everything
+    block = [lines[-1]]
+    for line in reversed(lines[:-1]):
+        if block[0].top - line.bottom > 0.8 * line.height:
+            break
+        block.insert(0, line)
+    return " ".join(" ".join(ln.text for ln in block).split())
+
+
+def _page_rows(page: Any, pageno: int, profile: Profile, state: _State) -> Iterator[PhysicalRow]:
+    words: list[Word] = [
+        w
+        for w in page.extract_words(extra_attrs=["fontname"], keep_blank_chars=False)
+        if w.get("upright", True) and w["text"].strip()
+    ]
+    if not words:
+        return
+    lines = _group_lines(words)
+    horizontal, vertical = _rulings(page)
+
+    found = _find_header(lines, vertical, profile, state)
+    body_lines: list[_Line]
+    rows: list[PhysicalRow] = []
+    if found is not None:
+        first, size, header = found
+        if state.layout is None:
+            index = len(state.tables) + 1
+            layout_table = TableLayout(
+                index=index,
+                keys=tuple(c.key for c in header.cells),
+                labels=tuple(c.label for c in header.cells),
+                first_page=pageno,
+            )
+            state.tables.append(layout_table)
+            if index == 1:
+                state.title = _title_above(lines[:first])
+        else:
+            layout_table = state.layout.table
+        body_lines = list(lines[first + size :])
+        v_rules = _vertical_xs(vertical, header.top, header.bottom)
+        body_words = [w for ln in body_lines for w in ln.words]
+        bounds, ruled = _column_bounds(header, body_words, v_rules)
+        state.layout = _Layout(layout_table, bounds, ruled)
+        header_words = [w for ln in lines[first : first + size] for w in ln.words]
+        texts, italic = _cells_of_band(header_words, bounds)
+        rows.append(
+            PhysicalRow(
+                table=layout_table.index,
+                page=pageno,
+                bbox=(bounds[0], header.top, bounds[-1], header.bottom),
+                cells=texts,
+                italic=italic,
+                kind="header",
+            )
+        )
+        body_top = header.bottom
+    elif state.layout is not None:
+        bounds = state.layout.bounds
+        body_lines = list(lines)
+        body_top = 0.0
+    else:
+        return
+
+    layout = state.layout
+    assert layout is not None
+    bounds = layout.bounds
+    # Lines that run across the columns before the body starts are running heads; once
+    # the body has started, such a line ends the table on this page.
+    kept: list[_Line] = []
+    for line in body_lines:
+        if _crosses(line, bounds):
+            if kept:
+                break
+            continue
+        kept.append(line)
+    if kept:
+        body_top = max(body_top, kept[0].top - 2 * kept[0].height)
+    rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
+    if found is not None:
+        # the rule under the header row closes the header, it does not open a row
+        rule_ys = [y for y in rule_ys if y > found[2].bottom - _RULE_TOLERANCE]
+    bands = _row_bands(kept, rule_ys, body_top)
+    body: list[PhysicalRow] = []
+    for top, bottom, open_bottom in bands:
+        band_lines = [ln for ln in kept if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1]
+        band_words = [w for ln in band_lines for w in ln.words]
+        if not band_words:
+            continue
+        texts, italic = _cells_of_band(band_words, bounds)
+        body.append(
+            PhysicalRow(
+                table=layout.table.index,
+                page=pageno,
+                bbox=(bounds[0], top, bounds[-1], bottom),
+                cells=texts,
+                italic=italic,
+                kind="body",
+                open_bottom=open_bottom,
+            )
+        )
+    if body:
+        body[0] = replace(body[0], first_on_page=True)
+        body[-1] = replace(body[-1], last_on_page=True)
+    rows.extend(body)
+    yield from rows
+
+
+# --------------------------------------------------------------------------- document
+
+
+def extract_document(
+    path: Path,
+    profile: Profile,
+    *,
+    password: str | None = None,
+    limits: Limits | None = None,
+) -> Extraction:
+    """Every physical row of the profile's table in one PDF.
+
+    Raises InputError (naming the file and page) when the PDF cannot be read or holds
+    no such table; a partly readable PDF is an error, never a partial table."""
+    limits = limits or Limits()
+    name = path.name
+    _check_bytes(path)
+    document = Document(path=str(path), source_file=name, sha256=sha256_file(path))
+    extraction = Extraction(document)
+    state = _State()
+    chars_seen = 0
+    with _open(path, password) as pdf:
+        try:
+            n_pages = len(pdf.pages)
+        except Exception as exc:
+            raise InputError(name, f"truncated or corrupt PDF ({_short(exc)})") from None
+        document.pages = n_pages
+        if n_pages == 0:
+            raise InputError(name, "PDF has no pages")
+        if n_pages > limits.max_pages:
+            raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
+        images = 0
+        for pageno, page in enumerate(pdf.pages, start=1):
+            try:
+                n_chars = len(page.chars)
+                if n_chars > limits.max_chars_per_page:
+                    raise InputError(
+                        name,
+                        f"{n_chars} characters exceed the limit of {limits.max_chars_per_page}",
+                        page=pageno,
+                    )
+                chars_seen += n_chars
+                images += len(page.images)
+                extraction.rows.extend(_page_rows(page, pageno, profile, state))
+            except InputError:
+                raise
+            except Exception as exc:
+                raise InputError(name, f"unreadable page ({_short(exc)})", page=pageno) from None
+            finally:
+                page.close()
+    if chars_seen == 0:
+        reason = "no text layer; OCR is not supported" if images else "no text in PDF"
+        raise InputError(name, reason)
+    if not state.tables:
+        reason = state.near_misses[0] if state.near_misses else profile.missing_table_error
+        raise InputError(name, reason)
+    document.tables = state.tables
+    document.title = state.title
+    return extraction

@@ -1,0 +1,99 @@
+"""The records that flow between stages, with the type aliases they use.
+
+extract -> ``Extraction`` (physical rows, one per table row printed on a page)
+clean   -> ``Cleaned`` (logical rows: page-split rows repaired, merged cells filled down)
+validate -> valid records and ``Reject``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BBox = tuple[float, float, float, float]
+"""(x0, top, x1, bottom) in PDF points, top-left origin (pdfplumber's convention)."""
+
+RowKind = Literal["header", "body"]
+Stage = Literal["extract", "clean", "validate"]
+
+
+@dataclass(frozen=True)
+class PhysicalRow:
+    """One table row as printed on one page.
+
+    ``cells`` holds one string per table column, the cell's visual lines joined by "\\n"
+    (line structure is kept because hyphenation and wrapped URLs are undone in clean).
+    """
+
+    table: int
+    page: int
+    bbox: BBox
+    cells: tuple[str, ...]
+    italic: tuple[bool, ...]
+    kind: RowKind = "body"
+    first_on_page: bool = False
+    last_on_page: bool = False
+    open_bottom: bool = False
+    """No ruling line closes this row on its page: the table was cut by the page break."""
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """What extract learnt about one logical table: its columns as printed and as keyed."""
+
+    index: int
+    keys: tuple[str, ...]
+    labels: tuple[str, ...]
+    first_page: int
+
+
+@dataclass
+class Document:
+    """Facts about one input PDF, filled in as the stages run."""
+
+    path: str
+    source_file: str
+    sha256: str
+    pages: int = 0
+    title: str = ""
+    tables: list[TableLayout] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Extraction:
+    document: Document
+    rows: list[PhysicalRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reject:
+    source_file: str
+    page: int | None
+    row_index: int | None
+    stage: Stage
+    reason: str
+    cells: tuple[str, ...]
+
+
+@dataclass
+class LogicalRow:
+    """A table row after page-split repair: what the producer meant as one row."""
+
+    table: int
+    row_index: int
+    page_start: int
+    page_end: int
+    cells: dict[str, str]
+    italic: dict[str, bool]
+    physical_rows: int = 1
+    filled_down: tuple[str, ...] = ()
+
+
+@dataclass
+class Cleaned:
+    document: Document
+    records: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)

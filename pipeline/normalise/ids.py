@@ -1,0 +1,40 @@
+"""Stable event keys.
+
+An ``event_id`` must not change between releases or producers, so it is built only from
+what an event *is* (who held it, when it started, what it was called), never from where it
+sits in a file. Every part is normalised so that line wrapping, curly quotes, dash styles,
+accents and letter case cannot change the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
+_DASHES = re.compile(r"[\u2010-\u2015\u2212-]+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def text_key(text: str) -> str:
+    """Reduce text to lower-case ASCII words joined by single dashes."""
+    folded = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    ascii_only = _DASHES.sub("-", ascii_only).casefold()
+    return _NON_ALNUM.sub("-", ascii_only).strip("-")
+
+
+def iscm_key(acronyms: Sequence[str], name: str) -> str:
+    """Acronyms identify an ISCM across spelling changes of its long name
+    ("Inter-Governmental" vs "Intergovernmental Consultations ... (IGC)")."""
+    cleaned = [a.strip().upper() for a in acronyms if a.strip()]
+    return "+".join(cleaned) if cleaned else text_key(name)
+
+
+def event_id(acronyms: Sequence[str], iscm_name: str, start: date, title: str) -> str:
+    """16 hex digits of sha256 over the ISCM key, the start date and the title key."""
+    raw = "\x1f".join([iscm_key(acronyms, iscm_name), start.isoformat(), text_key(title)])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]

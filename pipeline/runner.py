@@ -1,0 +1,298 @@
+"""Running the stages over many inputs: isolation, limits, parallelism, the report.
+
+Each input is parsed in a worker process of its own (forked), so a PDF that crashes the
+parser, hangs it or eats memory costs only that input: the worker is killed at the
+timeout, its memory is capped, and the other inputs go on. Results come back to the
+parent, which alone writes the outputs, in input order, so the output does not depend on
+the number of workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import resource
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.clean import clean_extraction
+from pipeline.emit import CONTRACT_VERSION, generic_table_stem, write_outputs
+from pipeline.errors import InputError, UsageError
+from pipeline.extract import Limits, extract_document, sha256_file
+from pipeline.model import Document, Extraction, Reject
+from pipeline.profiles import Profile, load_profile
+from pipeline.validate import validate_cleaned
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Options:
+    profile: str = "iscm-events"
+    workers: int = 1
+    password: str | None = None
+    timeout: float = 120.0
+    memory_mb: int = 4096
+    limits: Limits = field(default_factory=Limits)
+    safe_csv: bool = False
+    debug: bool = False
+
+
+@dataclass
+class FileResult:
+    document: Document
+    records: list[Record] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    traceback: str | None = None
+    extraction: Extraction | None = None
+
+
+def find_inputs(paths: Sequence[Path]) -> list[Path]:
+    """PDF files as given, folders searched for *.pdf (sorted by path)."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found.extend(
+                sorted(q for q in p.rglob("*") if q.suffix.lower() == ".pdf" and q.is_file())
+            )
+        elif p.exists():
+            found.append(p)
+        else:
+            raise UsageError(f"{p}: no such file or folder")
+    return found
+
+
+def process_file(path: Path, options: Options, *, extract_only: bool = False) -> FileResult:
+    """extract -> clean -> validate for one input; never raises for a bad input."""
+    started = time.perf_counter()
+    profile = load_profile(options.profile)
+    try:
+        extraction = extract_document(
+            path, profile, password=options.password, limits=options.limits
+        )
+        if extract_only:
+            result = FileResult(extraction.document, extraction=extraction)
+            result.document.seconds = round(time.perf_counter() - started, 3)
+            return result
+        cleaned = clean_extraction(extraction, profile)
+        records, rejects = validate_cleaned(cleaned, profile)
+        result = FileResult(extraction.document, records, rejects)
+    except InputError as exc:
+        result = FileResult(_failed_document(path, str(exc)))
+    except Exception as exc:  # a bug or a PDF pdfminer chokes on: report, never crash
+        message = f"{path.name}: internal error ({type(exc).__name__}: {exc})"
+        result = FileResult(_failed_document(path, message), traceback=traceback.format_exc())
+    result.document.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _failed_document(path: Path, message: str) -> Document:
+    try:
+        sha = sha256_file(path)
+    except OSError:
+        sha = ""
+    return Document(path=str(path), source_file=path.name, sha256=sha, error=message)
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def _child(conn: Connection, path: Path, options: Options, extract_only: bool) -> None:
+    cap = options.memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    try:
+        result = process_file(path, options, extract_only=extract_only)
+    except MemoryError:
+        result = FileResult(_failed_document(path, f"{path.name}: memory limit exceeded"))
+    try:
+        conn.send(result)
+    finally:
+        conn.close()
+
+
+def _run_isolated(
+    paths: Sequence[Path],
+    options: Options,
+    progress: Callable[[FileResult], None] | None,
+    extract_only: bool = False,
+) -> list[FileResult]:
+    ctx = mp.get_context("fork")
+    results: dict[int, FileResult] = {}
+    pending = list(enumerate(paths))
+    running: dict[int, tuple[Any, Connection, float]] = {}
+    workers = max(1, options.workers)
+    while pending or running:
+        while pending and len(running) < workers:
+            i, path = pending.pop(0)
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(
+                target=_child, args=(child, path, options, extract_only), daemon=True
+            )
+            proc.start()
+            child.close()
+            running[i] = (proc, parent, time.monotonic())
+        for i, (proc, conn, started) in list(running.items()):
+            path = paths[i]
+            if conn.poll(0.02):
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):
+                    result = FileResult(
+                        _failed_document(path, f"{path.name}: worker died ({_exit(proc)})")
+                    )
+                proc.join(5)
+            elif not proc.is_alive():
+                result = FileResult(
+                    _failed_document(path, f"{path.name}: worker died ({_exit(proc)})")
+                )
+            elif time.monotonic() - started > options.timeout:
+                proc.kill()
+                proc.join(5)
+                result = FileResult(
+                    _failed_document(
+                        path, f"{path.name}: timed out after {options.timeout:g} s (worker killed)"
+                    )
+                )
+                result.document.seconds = round(time.monotonic() - started, 3)
+            else:
+                continue
+            conn.close()
+            del running[i]
+            results[i] = result
+            if progress is not None:
+                progress(result)
+    return [results[i] for i in range(len(paths))]
+
+
+def _exit(proc: Any) -> str:
+    code = proc.exitcode
+    if code is not None and code < 0:
+        return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+def parse_inputs(
+    paths: Sequence[Path],
+    options: Options,
+    progress: Callable[[FileResult], None] | None = None,
+    *,
+    extract_only: bool = False,
+) -> list[FileResult]:
+    """Every input through the stages (or only extract), each in its own worker."""
+    return _run_isolated(paths, options, progress, extract_only)
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def document_row(result: FileResult) -> Record:
+    d = result.document
+    return {
+        "source_file": d.source_file,
+        "source_sha256": d.sha256,
+        "pages": d.pages,
+        "title": d.title,
+        "events": len(result.records),
+        "rejected": len(result.rejects),
+    }
+
+
+def report_entry(result: FileResult) -> Record:
+    d = result.document
+    c = d.counts
+    return {
+        "source_file": d.source_file,
+        "path": d.path,
+        "sha256": d.sha256,
+        "pages": d.pages,
+        "tables_found": len(d.tables),
+        "physical_rows": c.get("physical_rows", 0),
+        "header_rows_dropped": c.get("header_rows", 0),
+        "furniture_rows_dropped": c.get("furniture_rows", 0) + c.get("empty_rows", 0),
+        "continuation_rows_merged": c.get("continuation_rows", 0),
+        "rows_repaired_across_pages": c.get("repaired_rows", 0),
+        "events_written": len(result.records),
+        "rows_rejected": len(result.rejects),
+        "error": d.error,
+        "seconds": d.seconds,
+    }
+
+
+def build_report(results: Sequence[FileResult], profile: Profile, seconds: float) -> Record:
+    entries = [report_entry(r) for r in results]
+    return {
+        "contract_version": CONTRACT_VERSION,
+        "package_version": __version__,
+        "profile": profile.name,
+        "inputs": entries,
+        "totals": {
+            "inputs": len(entries),
+            "failed": sum(1 for e in entries if e["error"]),
+            "events_written": sum(e["events_written"] for e in entries),
+            "rows_rejected": sum(e["rows_rejected"] for e in entries),
+        },
+        "seconds": round(seconds, 3),
+    }
+
+
+def write_results(
+    out: Path, results: Sequence[FileResult], options: Options, seconds: float
+) -> Record:
+    profile = load_profile(options.profile)
+    parsed = [r for r in results if r.document.error is None]
+    events = [rec for r in parsed for rec in r.records]
+    rejects = [rej for r in parsed for rej in r.rejects]
+    generic: list[tuple[str, Sequence[str], Sequence[Record]]] = []
+    if profile.kind == "generic":
+        for r in parsed:
+            for table in r.document.tables:
+                rows = [rec for rec in r.records if rec["table_index"] == table.index]
+                generic.append(
+                    (generic_table_stem(r.document.source_file, table.index), table.keys, rows)
+                )
+    report = build_report(results, profile, seconds)
+    write_outputs(
+        out,
+        events_fields=profile.fields if profile.kind == "iscm-events" else None,
+        events=events,
+        documents=[document_row(r) for r in parsed],
+        rejects=rejects,
+        report=report,
+        generic_tables=generic,
+        safe_csv=options.safe_csv,
+    )
+    return report
+
+
+def run_pipeline(
+    paths: Sequence[Path],
+    out: Path,
+    options: Options | None = None,
+    progress: Callable[[FileResult], None] | None = None,
+) -> tuple[list[FileResult], Record]:
+    """Parse every input and write the outputs. Returns the results and the report."""
+    options = options or Options()
+    load_profile(options.profile)  # an unknown profile is a usage error, before any work
+    started = time.perf_counter()
+    inputs = find_inputs(paths)
+    results = parse_inputs(inputs, options, progress)
+    report = write_results(out, results, options, time.perf_counter() - started)
+    return results, report
+
+
+def exit_status(results: Sequence[FileResult]) -> int:
+    failed = any(r.document.error for r in results)
+    rejected = any(r.rejects for r in results)
+    return 1 if failed or rejected else 0
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)

@@ -1,0 +1,182 @@
+"""The files between stages (``DIR/stages/``), for running the stages one at a time.
+
+``extracted.parquet`` holds one row per physical table row (page, bounding box, cells,
+italic flags); ``cleaned.parquet`` one row per logical row with its parsed fields;
+``documents.json`` what is known of each input (errors, tables, counts) and the rejects so
+far. Each stage reads the previous stage's files and writes its own, atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.emit import atomic_path, write_json
+from pipeline.errors import UsageError
+from pipeline.model import Cleaned, Document, Extraction, PhysicalRow, Reject, TableLayout
+
+EXTRACTED = pa.schema(
+    [
+        ("source_file", pa.string()),
+        ("table", pa.int64()),
+        ("page", pa.int64()),
+        ("x0", pa.float64()),
+        ("top", pa.float64()),
+        ("x1", pa.float64()),
+        ("bottom", pa.float64()),
+        ("kind", pa.string()),
+        ("cells", pa.list_(pa.string())),
+        ("italic", pa.list_(pa.bool_())),
+        ("first_on_page", pa.bool_()),
+        ("last_on_page", pa.bool_()),
+        ("open_bottom", pa.bool_()),
+    ]
+)
+
+
+def _stage_dir(out: Path) -> Path:
+    return out / "stages"
+
+
+def _document_json(doc: Document) -> dict[str, Any]:
+    data = dataclasses.asdict(doc)
+    return data
+
+
+def _document_from(data: dict[str, Any]) -> Document:
+    tables = [
+        TableLayout(t["index"], tuple(t["keys"]), tuple(t["labels"]), t["first_page"])
+        for t in data.pop("tables", [])
+    ]
+    return Document(**data, tables=tables)
+
+
+def write_documents(out: Path, docs: Sequence[Document], rejects: Sequence[Reject]) -> None:
+    write_json(
+        _stage_dir(out) / "documents.json",
+        {
+            "documents": [_document_json(d) for d in docs],
+            "rejects": [dataclasses.asdict(r) for r in rejects],
+        },
+    )
+
+
+def read_documents(out: Path) -> tuple[list[Document], list[Reject]]:
+    path = _stage_dir(out) / "documents.json"
+    if not path.exists():
+        raise UsageError(f"{path}: missing; run the previous stage first")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs = [_document_from(d) for d in data["documents"]]
+    rejects = [Reject(**{**r, "cells": tuple(r["cells"])}) for r in data["rejects"]]
+    return docs, rejects
+
+
+def write_extracted(out: Path, extractions: Sequence[Extraction]) -> None:
+    rows = [(e.document.source_file, r) for e in extractions for r in e.rows]
+    columns: dict[str, list[Any]] = {name: [] for name in EXTRACTED.names}
+    for source, r in rows:
+        columns["source_file"].append(source)
+        columns["table"].append(r.table)
+        columns["page"].append(r.page)
+        for name, value in zip(("x0", "top", "x1", "bottom"), r.bbox, strict=True):
+            columns[name].append(round(value, 2))
+        columns["kind"].append(r.kind)
+        columns["cells"].append(list(r.cells))
+        columns["italic"].append(list(r.italic))
+        columns["first_on_page"].append(r.first_on_page)
+        columns["last_on_page"].append(r.last_on_page)
+        columns["open_bottom"].append(r.open_bottom)
+    with atomic_path(_stage_dir(out) / "extracted.parquet") as tmp:
+        pq.write_table(pa.table(columns, schema=EXTRACTED), tmp)
+    write_documents(out, [e.document for e in extractions], [])
+
+
+def read_extracted(out: Path) -> list[Extraction]:
+    docs, _ = read_documents(out)
+    path = _stage_dir(out) / "extracted.parquet"
+    if not path.exists():
+        raise UsageError(f"{path}: missing; run `extract` first")
+    by_file: dict[str, Extraction] = {d.source_file: Extraction(d) for d in docs}
+    for rec in pq.read_table(path).to_pylist():
+        by_file[rec["source_file"]].rows.append(
+            PhysicalRow(
+                table=rec["table"],
+                page=rec["page"],
+                bbox=(rec["x0"], rec["top"], rec["x1"], rec["bottom"]),
+                cells=tuple(rec["cells"]),
+                italic=tuple(rec["italic"]),
+                kind=rec["kind"],
+                first_on_page=rec["first_on_page"],
+                last_on_page=rec["last_on_page"],
+                open_bottom=rec["open_bottom"],
+            )
+        )
+    return list(by_file.values())
+
+
+def _jsonable(record: dict[str, Any]) -> str:
+    def default(v: Any) -> Any:
+        if isinstance(v, dt.date):
+            return {"__date__": v.isoformat()}
+        if isinstance(v, tuple):
+            return list(v)
+        raise TypeError(type(v).__name__)
+
+    return json.dumps(record, default=default, ensure_ascii=False)
+
+
+def _from_json(text: str) -> dict[str, Any]:
+    def hook(d: dict[str, Any]) -> Any:
+        if set(d) == {"__date__"}:
+            return dt.date.fromisoformat(d["__date__"])
+        return d
+
+    record: dict[str, Any] = json.loads(text, object_hook=hook)
+    return record
+
+
+def write_cleaned(out: Path, cleaned: Sequence[Cleaned]) -> None:
+    """One row per logical row: its position and its parsed fields (as JSON, because the
+    generic profile's columns differ from table to table)."""
+    columns: dict[str, list[Any]] = {
+        "source_file": [],
+        "row_index": [],
+        "page_start": [],
+        "page_end": [],
+        "record": [],
+    }
+    for c in cleaned:
+        for rec in c.records:
+            columns["source_file"].append(c.document.source_file)
+            columns["row_index"].append(rec["row_index"])
+            columns["page_start"].append(rec["page_start"])
+            columns["page_end"].append(rec["page_end"])
+            columns["record"].append(_jsonable(rec))
+    with atomic_path(_stage_dir(out) / "cleaned.parquet") as tmp:
+        pq.write_table(pa.table(columns), tmp)
+    write_documents(out, [c.document for c in cleaned], [r for c in cleaned for r in c.rejects])
+
+
+def read_cleaned(out: Path) -> list[Cleaned]:
+    docs, rejects = read_documents(out)
+    path = _stage_dir(out) / "cleaned.parquet"
+    if not path.exists():
+        raise UsageError(f"{path}: missing; run `clean` first")
+    by_file = {d.source_file: Cleaned(d) for d in docs}
+    for rec in pq.read_table(path, columns=["source_file", "record"]).to_pylist():
+        record = _from_json(rec["record"])
+        if "_cells" in record:
+            record["_cells"] = tuple(record["_cells"])
+        if "_iscm_parts" in record:
+            record["_iscm_parts"] = [tuple(p) for p in record["_iscm_parts"]]
+        by_file[rec["source_file"]].records.append(record)
+    for r in rejects:
+        by_file[r.source_file].rejects.append(r)
+    return list(by_file.values())
