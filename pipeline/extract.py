@@ -21,7 +21,7 @@ import hashlib
 import itertools
 import re
 import statistics
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -200,9 +200,9 @@ def _rulings(page: Any) -> tuple[list[Word], list[Word]]:
     vertical: list[Word] = []
     for e in page.edges:
         if e["orientation"] == "h":
-            horizontal.append(e)
+            horizontal.append({"top": e["top"], "x0": e["x0"], "x1": e["x1"]})
         elif e["orientation"] == "v":
-            vertical.append(e)
+            vertical.append({"x0": e["x0"], "top": e["top"], "bottom": e["bottom"]})
     return horizontal, vertical
 
 
@@ -475,16 +475,69 @@ def _title_above(lines: Sequence[_Line]) -> str:
     return " ".join(" ".join(ln.text for ln in block).split())
 
 
-def _page_rows(page: Any, pageno: int, profile: Profile, state: _State) -> Iterator[PhysicalRow]:
-    words: list[Word] = [
-        w
+@dataclass
+class PageContent:
+    """What extract needs of one page, read once: words with fonts, and ruling segments.
+
+    Reading a page (pdfplumber's char parsing) is the expensive part and needs no context,
+    so pages can be read in worker processes; finding the table in them is cheap and
+    sequential, because a table's layout carries from page to page."""
+
+    number: int
+    words: list[Word]
+    horizontal: list[Word]
+    vertical: list[Word]
+    chars: int
+    images: int
+
+
+_WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname")
+
+
+def read_page(page: Any, pageno: int, name: str, limits: Limits) -> PageContent:
+    n_chars = len(page.chars)
+    if n_chars > limits.max_chars_per_page:
+        raise InputError(
+            name,
+            f"{n_chars} characters exceed the limit of {limits.max_chars_per_page}",
+            page=pageno,
+        )
+    words = [
+        {k: w[k] for k in _WORD_KEYS}
         for w in page.extract_words(extra_attrs=["fontname"], keep_blank_chars=False)
         if w.get("upright", True) and w["text"].strip()
     ]
+    horizontal, vertical = _rulings(page)
+    return PageContent(pageno, words, horizontal, vertical, n_chars, len(page.images))
+
+
+def read_pages(
+    path: Path, password: str | None, limits: Limits, first: int, last: int
+) -> Iterator[PageContent]:
+    """Pages first..last (1-based, inclusive), each closed after reading so that memory
+    does not grow with the page count."""
+    name = path.name
+    with _open(path, password) as pdf:
+        for pageno in range(first, last + 1):
+            try:
+                page = pdf.pages[pageno - 1]
+                try:
+                    yield read_page(page, pageno, name, limits)
+                finally:
+                    page.close()
+            except InputError:
+                raise
+            except Exception as exc:
+                raise InputError(name, f"unreadable page ({_short(exc)})", page=pageno) from None
+
+
+def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterator[PhysicalRow]:
+    pageno = content.number
+    words = content.words
     if not words:
         return
     lines = _group_lines(words)
-    horizontal, vertical = _rulings(page)
+    horizontal, vertical = content.horizontal, content.vertical
 
     found = _find_header(lines, vertical, profile, state)
     body_lines: list[_Line]
@@ -576,12 +629,17 @@ def _page_rows(page: Any, pageno: int, profile: Profile, state: _State) -> Itera
 # --------------------------------------------------------------------------- document
 
 
+PageSource = Callable[[Path, int], Iterable[PageContent]]
+"""Yields the PageContent of pages 1..n in order (e.g. read by worker processes)."""
+
+
 def extract_document(
     path: Path,
     profile: Profile,
     *,
     password: str | None = None,
     limits: Limits | None = None,
+    pages: PageSource | None = None,
 ) -> Extraction:
     """Every physical row of the profile's table in one PDF.
 
@@ -593,36 +651,23 @@ def extract_document(
     document = Document(path=str(path), source_file=name, sha256=sha256_file(path))
     extraction = Extraction(document)
     state = _State()
-    chars_seen = 0
     with _open(path, password) as pdf:
         try:
             n_pages = len(pdf.pages)
         except Exception as exc:
             raise InputError(name, f"truncated or corrupt PDF ({_short(exc)})") from None
-        document.pages = n_pages
-        if n_pages == 0:
-            raise InputError(name, "PDF has no pages")
-        if n_pages > limits.max_pages:
-            raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
-        images = 0
-        for pageno, page in enumerate(pdf.pages, start=1):
-            try:
-                n_chars = len(page.chars)
-                if n_chars > limits.max_chars_per_page:
-                    raise InputError(
-                        name,
-                        f"{n_chars} characters exceed the limit of {limits.max_chars_per_page}",
-                        page=pageno,
-                    )
-                chars_seen += n_chars
-                images += len(page.images)
-                extraction.rows.extend(_page_rows(page, pageno, profile, state))
-            except InputError:
-                raise
-            except Exception as exc:
-                raise InputError(name, f"unreadable page ({_short(exc)})", page=pageno) from None
-            finally:
-                page.close()
+    document.pages = n_pages
+    if n_pages == 0:
+        raise InputError(name, "PDF has no pages")
+    if n_pages > limits.max_pages:
+        raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
+    source = pages(path, n_pages) if pages else read_pages(path, password, limits, 1, n_pages)
+    chars_seen = 0
+    images = 0
+    for content in source:
+        chars_seen += content.chars
+        images += content.images
+        extraction.rows.extend(_page_rows(content, profile, state))
     if chars_seen == 0:
         reason = "no text layer; OCR is not supported" if images else "no text in PDF"
         raise InputError(name, reason)
