@@ -153,12 +153,18 @@ def stitch(
     keys_of_table: dict[int, tuple[str, ...]],
     profile: Profile,
     counts: dict[str, int],
+    decisions: list[tuple[PhysicalRow, Decision, int | None]] | None = None,
 ) -> list[LogicalRow]:
-    """Physical rows (all pages, in order) -> logical rows, counting every decision."""
+    """Physical rows (all pages, in order) -> logical rows, counting every decision.
+
+    When ``decisions`` is given, (row, decision, row_index of the logical row it went
+    into, or None when dropped) is appended to it for every physical row, in order: what
+    ``inspect`` draws."""
     logical: list[LogicalRow] = []
     current: _Open | None = None
     previous_done: LogicalRow | None = None
     fill = profile.fill_down_keys
+    per_table: dict[int, int] = {}
     for row in rows:
         counts["physical_rows"] = counts.get("physical_rows", 0) + 1
         keys = keys_of_table[row.table]
@@ -171,15 +177,22 @@ def stitch(
         if decision in ("header", "furniture", "empty"):
             name = {"header": "header_rows", "furniture": "furniture_rows", "empty": "empty_rows"}
             counts[name[decision]] = counts.get(name[decision], 0) + 1
+            if decisions is not None:
+                decisions.append((row, decision, None))
             continue
         if decision == "continuation" and current is not None:
             _absorb(current, row, keys)
             counts["continuation_rows"] = counts.get("continuation_rows", 0) + 1
+            if decisions is not None:
+                decisions.append((row, decision, current.row.row_index))
             continue
         if current is not None:
             previous_done = _finish(current)
             logical.append(previous_done)
-        current = _start(row, keys, len(logical) + 1)
+        per_table[row.table] = per_table.get(row.table, 0) + 1
+        current = _start(row, keys, per_table[row.table])
+        if decisions is not None:
+            decisions.append((row, "new", current.row.row_index))
         if previous_done is not None and previous_done.table == row.table:
             for k in fill:
                 if not current.lines.get(k) and previous_done.cells.get(k):

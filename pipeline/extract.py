@@ -1,6 +1,7 @@
 """extract: PDF -> physical table rows, with page, bounding box, cell texts and fonts.
 
-The only module that imports pdfplumber. It does not use ``page.extract_tables()``:
+The only module that imports pdfplumber to read PDFs (``inspect`` is the other one, for
+drawing the debug images only). It does not use ``page.extract_tables()``:
 that finder needs a closed grid, and when a row is cut by a page break and the producer
 draws no bottom border under the first half, pdfplumber silently drops that half. Instead:
 
@@ -107,6 +108,9 @@ class _State:
     layout: _Layout | None = None
     title: str = ""
     near_misses: list[str] = field(default_factory=list)
+    header_rows: list[tuple[str, ...]] = field(default_factory=list)
+    """Generic profile: the first rows of the open table as printed on its first page."""
+    last_page_with_rows: int = 0
 
 
 # --------------------------------------------------------------------------- opening
@@ -442,7 +446,7 @@ def _cells_of_band(
 ) -> tuple[tuple[str, ...], tuple[bool, ...]]:
     per_column: list[list[Word]] = [[] for _ in range(len(bounds) - 1)]
     for w in words:
-        centre = (w["x0"] + w["x1"]) / 2
+        centre = w.get("column_x", (w["x0"] + w["x1"]) / 2)
         for k in range(len(per_column)):
             if centre < bounds[k + 1] or k == len(per_column) - 1:
                 per_column[k].append(w)
@@ -489,12 +493,44 @@ class PageContent:
     vertical: list[Word]
     chars: int
     images: int
+    grids: list[Grid] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A ruled table pdfplumber's finder drew on a page (generic profile only): its
+    column boundaries and row boundaries, left to right and top to bottom."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    cells: tuple[tuple[float, float, float, float], ...] = ()
+
+
+def _grids(page: Any) -> list[Grid]:
+    grids = []
+    for table in page.find_tables():
+        xs = _dedupe(sorted(x for c in table.cells for x in (c[0], c[2])))
+        ys = _dedupe(sorted(y for c in table.cells for y in (c[1], c[3])))
+        if len(xs) >= 3 and len(ys) >= 3:
+            cells = tuple(tuple(float(v) for v in c) for c in table.cells)
+            grids.append(Grid(tuple(xs), tuple(ys), cells))  # type: ignore[arg-type]
+    return sorted(grids, key=lambda g: g.ys[0])
+
+
+def _dedupe(values: Sequence[float], tolerance: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        if not out or v - out[-1] > tolerance:
+            out.append(float(v))
+    return out
 
 
 _WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname")
 
 
-def read_page(page: Any, pageno: int, name: str, limits: Limits) -> PageContent:
+def read_page(
+    page: Any, pageno: int, name: str, limits: Limits, find_grids: bool = False
+) -> PageContent:
     n_chars = len(page.chars)
     if n_chars > limits.max_chars_per_page:
         raise InputError(
@@ -508,11 +544,17 @@ def read_page(page: Any, pageno: int, name: str, limits: Limits) -> PageContent:
         if w.get("upright", True) and w["text"].strip()
     ]
     horizontal, vertical = _rulings(page)
-    return PageContent(pageno, words, horizontal, vertical, n_chars, len(page.images))
+    grids = _grids(page) if find_grids else []
+    return PageContent(pageno, words, horizontal, vertical, n_chars, len(page.images), grids)
 
 
 def read_pages(
-    path: Path, password: str | None, limits: Limits, first: int, last: int
+    path: Path,
+    password: str | None,
+    limits: Limits,
+    first: int,
+    last: int,
+    find_grids: bool = False,
 ) -> Iterator[PageContent]:
     """Pages first..last (1-based, inclusive), each closed after reading so that memory
     does not grow with the page count."""
@@ -522,7 +564,7 @@ def read_pages(
             try:
                 page = pdf.pages[pageno - 1]
                 try:
-                    yield read_page(page, pageno, name, limits)
+                    yield read_page(page, pageno, name, limits, find_grids)
                 finally:
                     page.close()
             except InputError:
@@ -569,6 +611,7 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
                 table=layout_table.index,
                 page=pageno,
                 bbox=(bounds[0], header.top, bounds[-1], header.bottom),
+                columns=tuple(bounds),
                 cells=texts,
                 italic=italic,
                 kind="header",
@@ -613,6 +656,7 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
                 table=layout.table.index,
                 page=pageno,
                 bbox=(bounds[0], top, bounds[-1], bottom),
+                columns=tuple(bounds),
                 cells=texts,
                 italic=italic,
                 kind="body",
@@ -624,6 +668,121 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
         body[-1] = replace(body[-1], last_on_page=True)
     rows.extend(body)
     yield from rows
+
+
+# --------------------------------------------------------------------------- generic
+
+
+def unique_labels(texts: Sequence[str]) -> tuple[str, ...]:
+    """Header names as printed, whitespace collapsed; blank or repeated -> column_<n>."""
+    seen: set[str] = set()
+    labels = []
+    for n, text in enumerate(texts, start=1):
+        label = " ".join(text.split())
+        if not label or label in seen or label in _GENERIC_RESERVED:
+            label = f"column_{n}"
+        seen.add(label)
+        labels.append(label)
+    return tuple(labels)
+
+
+_GENERIC_RESERVED = {"source_file", "table_index", "row_index", "page_start", "page_end"}
+
+
+def _into_spanning_cell(w: Word, grid: Grid) -> Word:
+    """A word in a cell spanning several columns belongs to the span's first column."""
+    cx, cy = (w["x0"] + w["x1"]) / 2, _mid(w)
+    for x0, top, x1, bottom in grid.cells:
+        if x0 <= cx <= x1 and top <= cy <= bottom:
+            if any(x0 + 2 < x < x1 - 2 for x in grid.xs):
+                return {**w, "column_x": x0 + 0.5}
+            break
+    return w
+
+
+def _mid(w: Word) -> float:
+    return float(w["top"] + w["bottom"]) / 2
+
+
+def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 3.0 for x, y in zip(a, b, strict=True))
+
+
+def _generic_rows(content: PageContent, profile: Profile, state: _State) -> Iterator[PhysicalRow]:
+    """Generic profile: every ruled grid pdfplumber finds is a table whose first row is
+    its header. A grid continues the open table when its columns line up with it and it
+    either repeats the header rows or is the first grid on the page after the open table
+    reached the previous page's end; otherwise it starts a new table."""
+    lines = _group_lines(content.words) if content.words else []
+    for g_index, grid in enumerate(content.grids):
+        bounds = list(grid.xs)
+        top, bottom = grid.ys[0], grid.ys[-1]
+        inside = [
+            ln
+            for ln in lines
+            if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1
+            and ln.x0 >= bounds[0] - 2
+            and ln.x1 <= bounds[-1] + 2
+        ]
+        bands = [(a, b) for a, b in itertools.pairwise(grid.ys)]
+        band_cells = []
+        for a, b in bands:
+            ws = [
+                _into_spanning_cell(w, grid)
+                for ln in inside
+                for w in ln.words
+                if a - 1 <= _mid(w) <= b + 1
+            ]
+            band_cells.append((a, b, ws, *_cells_of_band(ws, bounds)))
+        band_cells = [bc for bc in band_cells if bc[2]]
+        if not band_cells:
+            continue
+        layout = state.layout
+        continues = (
+            layout is not None
+            and _same_columns(layout.bounds, bounds)
+            and (
+                (bool(state.header_rows) and band_cells[0][3] == state.header_rows[0])
+                or (g_index == 0 and state.last_page_with_rows == content.number - 1)
+            )
+        )
+        n_header = 0
+        if continues and layout is not None:
+            table = layout.table
+            for (_, _, _, texts, _), head in zip(band_cells, state.header_rows, strict=False):
+                if texts != head:
+                    break
+                n_header += 1
+        else:
+            header_texts = band_cells[0][3]
+            index = len(state.tables) + 1
+            labels = unique_labels(header_texts)
+            table = TableLayout(index, labels, labels, content.number)
+            state.tables.append(table)
+            if index == 1:
+                above = [ln for ln in lines if ln.bottom <= top + 1]
+                state.title = _title_above(above)
+            state.layout = _Layout(table, bounds, True)
+            state.header_rows = [bc[3] for bc in band_cells[:3]]
+            n_header = 1
+        body_at = [k for k in range(len(band_cells)) if k >= n_header]
+        first_body = body_at[0] if body_at else -1
+        last_body = body_at[-1] if body_at else -1
+        last_grid = g_index == len(content.grids) - 1
+        for k, (a, b, _ws, texts, italic) in enumerate(band_cells):
+            yield PhysicalRow(
+                table=table.index,
+                page=content.number,
+                bbox=(bounds[0], a, bounds[-1], b),
+                columns=tuple(bounds),
+                cells=texts,
+                italic=italic,
+                kind="header" if k < n_header else "body",
+                first_on_page=k == first_body and g_index == 0,
+                last_on_page=k == last_body and last_grid,
+                open_bottom=k == last_body and last_grid,
+            )
+        state.last_page_with_rows = content.number if last_grid else 0
 
 
 # --------------------------------------------------------------------------- document
@@ -661,13 +820,19 @@ def extract_document(
         raise InputError(name, "PDF has no pages")
     if n_pages > limits.max_pages:
         raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
-    source = pages(path, n_pages) if pages else read_pages(path, password, limits, 1, n_pages)
+    generic = profile.kind == "generic"
+    source = (
+        pages(path, n_pages)
+        if pages
+        else read_pages(path, password, limits, 1, n_pages, find_grids=generic)
+    )
     chars_seen = 0
     images = 0
     for content in source:
         chars_seen += content.chars
         images += content.images
-        extraction.rows.extend(_page_rows(content, profile, state))
+        page_rows = _generic_rows if generic else _page_rows
+        extraction.rows.extend(page_rows(content, profile, state))
     if chars_seen == 0:
         reason = "no text layer; OCR is not supported" if images else "no text in PDF"
         raise InputError(name, reason)
