@@ -35,6 +35,9 @@ class PhysicalRow:
     last_on_page: bool = False
     open_bottom: bool = False
     """No ruling line closes this row on its page: the table was cut by the page break."""
+    columns: tuple[float, ...] = ()
+    """x positions the cells were cut at: left edge, the boundaries between columns, right
+    edge (len(cells) + 1 values). Only ``inspect`` draws them; not kept in stage files."""
 
 
 @dataclass(frozen=True)
