@@ -14,7 +14,8 @@ Two steps, each in one place:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -59,14 +60,40 @@ def _is_complete(cells: dict[str, str], profile: Profile) -> bool:
     return date_key is None or _date_complete(collapse_ws(cells.get(date_key, "")))
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def running_furniture(rows: Sequence[PhysicalRow]) -> frozenset[str]:
+    """Texts that recur at the top or bottom of the table on two or more pages in a
+    single cell: running heads and feet ("IOM - ISCM events 2018", "Page 3 of 10") that
+    a producer printed inside the table's area. Digits are folded so page numbers match."""
+    pages: dict[str, set[int]] = {}
+    for row in rows:
+        if row.kind != "body" or not (row.first_on_page or row.last_on_page):
+            continue
+        texts = [c for c in row.cells if c.strip()]
+        if len(texts) == 1:
+            pages.setdefault(_furniture_key(texts[0]), set()).add(row.page)
+    return frozenset(k for k, v in pages.items() if len(v) >= 2)
+
+
+def _furniture_key(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.split()).casefold())
+
+
 def classify_row(
-    row: PhysicalRow, keys: tuple[str, ...], current: _Open | None, profile: Profile
+    row: PhysicalRow,
+    keys: tuple[str, ...],
+    current: _Open | None,
+    profile: Profile,
+    running: frozenset[str] = frozenset(),
 ) -> Decision:
     """What a physical row is. The one place that decides.
 
     * ``header``: extract recognised the header row (Word and browsers repeat it).
     * ``empty`` / ``furniture``: no text, or text the profile calls page furniture
-      ("Page 3 of 10").
+      ("Page 3 of 10"), or a single-cell text that recurs at the table's top or bottom
+      on several pages (``running_furniture``).
     * ``continuation``: the row is the first on its page, the row before it was the last
       on the previous page, and either
         - the row before is incomplete (a required cell empty, or its date does not parse
@@ -88,6 +115,8 @@ def classify_row(
     if not texts:
         return "empty"
     if profile.is_furniture(" ".join(texts)):
+        return "furniture"
+    if len(texts) == 1 and _furniture_key(texts[0]) in running:
         return "furniture"
     if current is None or not row.first_on_page:
         return "new"
@@ -149,7 +178,7 @@ def _finish(current: _Open) -> LogicalRow:
 
 
 def stitch(
-    rows: Iterable[PhysicalRow],
+    rows: Sequence[PhysicalRow],
     keys_of_table: dict[int, tuple[str, ...]],
     profile: Profile,
     counts: dict[str, int],
@@ -164,6 +193,7 @@ def stitch(
     current: _Open | None = None
     previous_done: LogicalRow | None = None
     fill = profile.fill_down_keys
+    running = running_furniture(rows)
     per_table: dict[int, int] = {}
     for row in rows:
         counts["physical_rows"] = counts.get("physical_rows", 0) + 1
@@ -173,7 +203,7 @@ def stitch(
             logical.append(previous_done)
             current = None
             previous_done = None
-        decision = classify_row(row, keys, current, profile)
+        decision = classify_row(row, keys, current, profile, running)
         if decision in ("header", "furniture", "empty"):
             name = {"header": "header_rows", "furniture": "furniture_rows", "empty": "empty_rows"}
             counts[name[decision]] = counts.get(name[decision], 0) + 1

@@ -181,3 +181,21 @@ def test_accounting_adds_up() -> None:
     logical, c = run(rows)
     total = c["header_rows"] + c["furniture_rows"] + c["continuation_rows"] + len(logical)
     assert total == c["physical_rows"] == 5
+
+
+def test_running_head_repeated_inside_the_table_area_is_furniture() -> None:
+    rows = [
+        row(
+            1,
+            ("IGC", "May 2-5, 2017", "Oslo, Norway", "Full Round", "Done."),
+            first=True,
+            last=True,
+        ),
+        row(2, ("IOM - ISCM events 2018", "", "", "", ""), first=True),
+        row(2, ("ARCP", "May 8-9, 2017", "Cairo, Egypt", "Third", "x"), last=True),
+        row(3, ("IOM - ISCM events 2018", "", "", "", ""), first=True),
+        row(3, ("RCM", "May 9-10, 2017", "Cairo, Egypt", "Fourth", "y"), last=True),
+    ]
+    logical, counts = run(rows)
+    assert [r.cells["iscm"] for r in logical] == ["IGC", "ARCP", "RCM"]
+    assert counts["furniture_rows"] == 2
