@@ -25,7 +25,7 @@ test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pipeline tests bench
+	$(VENV)/bin/ruff check pipeline tests $(wildcard bench)
 	$(VENV)/bin/ruff format --check pipeline
 	$(VENV)/bin/mypy
 
