@@ -22,18 +22,20 @@ import hashlib
 import itertools
 import re
 import statistics
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pdfminer.pdftypes
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
+from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef, PDFStream, resolve1
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Extraction, PhysicalRow, TableLayout
+from pipeline.normalise.dates import DateParseError, parse_date_range
 from pipeline.profiles import Profile, header_key
 
 Word = dict[str, Any]
@@ -49,10 +51,76 @@ class Limits:
 
     max_pages: int = 2000
     max_chars_per_page: int = 200_000
+    # a Flate stream inflating past this is a decompression bomb (real content streams
+    # are a few MB; images are never inflated by extract)
+    max_stream_bytes: int = 128 * 1024 * 1024
 
     def __post_init__(self) -> None:
-        if self.max_pages < 1 or self.max_chars_per_page < 1:
+        if min(self.max_pages, self.max_chars_per_page, self.max_stream_bytes) < 1:
             raise ValueError("limits must be positive")
+
+
+class StreamTooLarge(Exception):
+    """A compressed stream inflates past ``Limits.max_stream_bytes``."""
+
+
+class _BoundedZlib:
+    """The ``zlib`` that pdfminer's stream decoder sees: the same calls, but inflating
+    stops with StreamTooLarge at ``limit`` bytes, so a few KB of FlateDecode (possibly
+    applied twice) cannot inflate to gigabytes. Installed into ``pdfminer.pdftypes``
+    when this module is imported; pdfminer itself has no such bound."""
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    def __init__(self) -> None:
+        self.limit = Limits().max_stream_bytes
+
+    def _too_large(self) -> StreamTooLarge:
+        return StreamTooLarge(f"a stream inflates past the limit of {self.limit} bytes")
+
+    def decompress(self, data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = 0) -> bytes:
+        d = zlib.decompressobj(wbits)
+        out = d.decompress(data, self.limit + 1)
+        if len(out) > self.limit or d.unconsumed_tail:
+            raise self._too_large()
+        if not d.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    def decompressobj(self, wbits: int = zlib.MAX_WBITS) -> _BoundedDecompressor:
+        return _BoundedDecompressor(self, zlib.decompressobj(wbits))
+
+
+class _BoundedDecompressor:
+    def __init__(self, owner: _BoundedZlib, inner: Any) -> None:
+        self.owner = owner
+        self.inner = inner
+        self.total = 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        budget = self.owner.limit + 1 - self.total
+        out: bytes = self.inner.decompress(
+            data, budget if max_length <= 0 else min(budget, max_length)
+        )
+        self.total += len(out)
+        if self.total > self.owner.limit or (max_length <= 0 and self.inner.unconsumed_tail):
+            raise self.owner._too_large()
+        return out
+
+    def flush(self, length: int = zlib.DEF_BUF_SIZE) -> bytes:
+        out: bytes = self.inner.flush(length)
+        self.total += len(out)
+        if self.total > self.owner.limit:
+            raise self.owner._too_large()
+        return out
+
+    def __getattr__(self, name: str) -> Any:  # eof, unused_data, unconsumed_tail
+        return getattr(self.inner, name)
+
+
+_ZLIB = _BoundedZlib()
+pdfminer.pdftypes.zlib = _ZLIB  # type: ignore[assignment,attr-defined]
 
 
 @dataclass
@@ -141,15 +209,96 @@ def _open(path: Path, password: str | None) -> Any:
     name = path.name
     try:
         return pdfplumber.open(path, password=password or "")
-    except PDFPasswordIncorrect:
-        reason = "wrong password" if password else "encrypted PDF (use --password)"
-        raise InputError(name, reason) from None
-    except PDFEncryptionError as exc:
-        raise InputError(name, f"encrypted PDF not supported ({exc})") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise InputError(name, f"truncated or corrupt PDF ({_short(exc)})") from None
     except Exception as exc:  # pdfminer raises bare Exceptions for some damage
-        raise InputError(name, f"truncated or corrupt PDF ({_short(exc)})") from None
+        raise _input_error(name, _cause(exc), password) from None
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The pdfminer exception inside pdfplumber's PdfminerException wrapper."""
+    seen = 0
+    while seen < 10 and type(exc).__name__ == "PdfminerException":
+        seen += 1
+        inner = next((a for a in exc.args if isinstance(a, BaseException)), None)
+        inner = inner or exc.__cause__ or exc.__context__
+        if inner is None:
+            break
+        exc = inner
+    return exc
+
+
+def _input_error(
+    name: str, exc: BaseException, password: str | None, page: int | None = None
+) -> InputError:
+    """The one-line reason for a pdfminer failure, by what it means to the user."""
+    if isinstance(exc, InputError):
+        return exc
+    if isinstance(exc, PDFPasswordIncorrect):
+        reason = "wrong password" if password else "encrypted PDF (use --password)"
+        return InputError(name, reason)
+    if isinstance(exc, PDFEncryptionError):
+        return InputError(name, f"encrypted PDF not supported ({_short(exc)})")
+    if isinstance(exc, StreamTooLarge):
+        return InputError(name, f"{exc} (decompression bomb?)", page=page)
+    if isinstance(exc, RecursionError):
+        return InputError(name, "objects nested too deeply", page=page)
+    if page is not None:
+        return InputError(name, f"unreadable page ({_short(exc)})", page=page)
+    return InputError(name, f"truncated or corrupt PDF ({_short(exc)})")
+
+
+_MAX_OBJECTS_CHECKED = 200_000
+
+
+def _page_count(pdf: Any, name: str, password: str | None) -> int:
+    """The page count, checked. pdfminer quietly recovers damaged files: it rebuilds a
+    missing or broken xref by scanning for objects and, when the page tree is broken,
+    scans for page objects. A truncated PDF can so come back with pages or objects
+    missing; that is an error ("truncated or corrupt PDF"), never a partial table."""
+    try:
+        n_pages = len(pdf.pages)
+        doc = pdf.doc
+        tree = resolve1(doc.catalog.get("Pages"))
+        count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+        recovered = any(type(x).__name__ == "PDFXRefFallback" for x in doc.xrefs)
+        missing = _missing_object(doc) if recovered else None
+    except Exception as exc:
+        raise _input_error(name, _cause(exc), password) from None
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise InputError(name, "truncated or corrupt PDF (no page tree)")
+    if count != n_pages:
+        raise InputError(
+            name, f"truncated or corrupt PDF (page tree counts {count} pages, {n_pages} found)"
+        )
+    if missing is not None:
+        raise InputError(name, f"truncated or corrupt PDF (object {missing} is missing)")
+    return n_pages
+
+
+def _missing_object(doc: Any) -> int | None:
+    """The first object referenced from the catalog that the file does not hold."""
+
+    seen: set[int] = set()
+    stack: list[Any] = [doc.catalog]
+    while stack and len(seen) < _MAX_OBJECTS_CHECKED:
+        obj = stack.pop()
+        if isinstance(obj, PDFObjRef):
+            if obj.objid in seen:
+                continue
+            seen.add(obj.objid)
+            try:
+                target = doc.getobj(obj.objid)
+            except PDFObjectNotFound:
+                return int(obj.objid)
+            if target is None:
+                return int(obj.objid)
+            stack.append(target)
+        elif isinstance(obj, PDFStream):
+            stack.extend(obj.attrs.values())
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, list):
+            stack.extend(obj)
+    return None
 
 
 def _short(exc: BaseException) -> str:
@@ -559,6 +708,7 @@ def read_pages(
     """Pages first..last (1-based, inclusive), each closed after reading so that memory
     does not grow with the page count."""
     name = path.name
+    _ZLIB.limit = limits.max_stream_bytes
     with _open(path, password) as pdf:
         for pageno in range(first, last + 1):
             try:
@@ -570,7 +720,7 @@ def read_pages(
             except InputError:
                 raise
             except Exception as exc:
-                raise InputError(name, f"unreadable page ({_short(exc)})", page=pageno) from None
+                raise _input_error(name, _cause(exc), password, page=pageno) from None
 
 
 def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterator[PhysicalRow]:
@@ -810,11 +960,9 @@ def extract_document(
     document = Document(path=str(path), source_file=name, sha256=sha256_file(path))
     extraction = Extraction(document)
     state = _State()
+    _ZLIB.limit = limits.max_stream_bytes
     with _open(path, password) as pdf:
-        try:
-            n_pages = len(pdf.pages)
-        except Exception as exc:
-            raise InputError(name, f"truncated or corrupt PDF ({_short(exc)})") from None
+        n_pages = _page_count(pdf, name, password)
     document.pages = n_pages
     if n_pages == 0:
         raise InputError(name, "PDF has no pages")
