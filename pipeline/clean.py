@@ -94,8 +94,9 @@ def classify_row(
     * ``empty`` / ``furniture``: no text, or text the profile calls page furniture
       ("Page 3 of 10"), or a single-cell text that recurs at the table's top or bottom
       on several pages (``running_furniture``).
-    * ``continuation``: the row is the first on its page, the row before it was the last
-      on the previous page, and either
+    * ``continuation``: the row is the first kept row on its page and the row before it
+      the last kept row of an earlier page (headers and furniture in between do not
+      count), and either
         - the row before is incomplete (a required cell empty, or its date does not parse
           yet: "November 30 -" continues as "December 2, 2017"; a first half holding only
           the ISCM cell), or
@@ -118,10 +119,10 @@ def classify_row(
         return "furniture"
     if len(texts) == 1 and _furniture_key(texts[0]) in running:
         return "furniture"
-    if current is None or not row.first_on_page:
+    if current is None:
         return "new"
     prev = current.last
-    if not (prev.last_on_page and prev.page < row.page):
+    if prev.page >= row.page:
         return "new"
     cells = dict(zip(keys, row.cells, strict=False))
     date_key = profile.date_key

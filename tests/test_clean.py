@@ -199,3 +199,27 @@ def test_running_head_repeated_inside_the_table_area_is_furniture() -> None:
     logical, counts = run(rows)
     assert [r.cells["iscm"] for r in logical] == ["IGC", "ARCP", "RCM"]
     assert counts["furniture_rows"] == 2
+
+
+def test_footer_after_the_split_row_does_not_hide_the_split() -> None:
+    rows = [
+        row(
+            1,
+            (
+                "Global Forum on Migration and",
+                "November 14, 2016",
+                "New York, USA",
+                "Dialogue",
+                "from social, economic and legal",
+            ),
+            first=True,
+        ),
+        row(1, ("", "", "Page 1 of 4", "", ""), last=True),
+        row(2, ("IOM - ISCM events", "", "", "", ""), first=True),
+        row(2, ("Development (GFMD)", "", "", "", "aspects to be considered")),
+        row(3, ("IOM - ISCM events", "", "", "", ""), first=True, last=True),
+    ]
+    logical, counts = run(rows)
+    assert len(logical) == 1
+    assert logical[0].cells["iscm"].endswith("Development (GFMD)")
+    assert counts["furniture_rows"] == 3 and counts["continuation_rows"] == 1
