@@ -554,10 +554,44 @@ def _crosses(line: _Line, bounds: Sequence[float]) -> bool:
     return line.x0 < bounds[0] - 20 or line.x1 > bounds[-1] + 20
 
 
+RowStart = Callable[[Sequence[_Line], _Line], bool]
+"""Given the lines of the row so far and the next line: does the next line start a row?"""
+
+
+def _date_row_start(bounds: Sequence[float], column: int) -> RowStart:
+    """Without rulings, a line starts a new row when it has text in the date column and
+    the date of the row so far is already complete ("November 30 -" is not)."""
+    lo, hi = bounds[column], bounds[column + 1]
+
+    def in_column(line: _Line) -> str:
+        return _join_words([w for w in line.words if lo <= (w["x0"] + w["x1"]) / 2 < hi])
+
+    def starts(current: Sequence[_Line], line: _Line) -> bool:
+        if not in_column(line):
+            return False
+        so_far = " ".join(t for t in (in_column(ln) for ln in current) if t)
+        if not so_far:
+            return False
+        try:
+            parse_date_range(so_far)
+        except DateParseError:
+            return False
+        return True
+
+    return starts
+
+
 def _row_bands(
-    lines: Sequence[_Line], rule_ys: Sequence[float], body_top: float
+    lines: Sequence[_Line],
+    rule_ys: Sequence[float],
+    body_top: float,
+    row_start: RowStart | None = None,
 ) -> list[tuple[float, float, bool]]:
-    """Vertical extents (top, bottom, open_bottom) of the rows on one page."""
+    """Vertical extents (top, bottom, open_bottom) of the rows on one page.
+
+    With horizontal rules, rows are the bands between them. Without, a row ends at a gap
+    clearly larger than the gaps between a cell's wrapped lines, or where ``row_start``
+    (the profile's date column) says a new row begins."""
     if not lines:
         return []
     ys = [y for y in rule_ys if y >= body_top - _RULE_TOLERANCE]
@@ -566,27 +600,35 @@ def _row_bands(
         for top, bottom in itertools.pairwise(ys):
             if any(top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1 for ln in lines):
                 bands.append((top, bottom, False))
+        # Text right under the last rule is a row the page break left open; text
+        # further down (a footer) is not part of the table.
         last = ys[-1]
-        below = [ln for ln in lines if (ln.top + ln.bottom) / 2 > last]
+        below: list[_Line] = []
+        for ln in lines:
+            if (ln.top + ln.bottom) / 2 <= last:
+                continue
+            edge = below[-1].bottom if below else last
+            if ln.top - edge > 1.5 * ln.height:
+                break
+            below.append(ln)
         if below:
-            bands.append((last, max(ln.bottom for ln in below) + 0.5, True))
+            bands.append((last, below[-1].bottom + 0.5, True))
         above = [ln for ln in lines if (ln.top + ln.bottom) / 2 < ys[0]]
         if above:
             bands.insert(0, (min(ln.top for ln in above) - 0.5, ys[0], False))
         return bands
-    # No usable rules: a gap clearly larger than the line pitch starts a new row.
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
-    pitch = statistics.median(gaps) if gaps else 0.0
     height = statistics.median(ln.height for ln in lines)
-    threshold = max(pitch * 1.5, pitch + 0.35 * height)
-    start = lines[0].top
-    prev = lines[0]
+    tight = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else min(gaps, default=0.0)
+    threshold = max(0.5 * height, 1.8 * max(tight, 0.0))
+    current = [lines[0]]
     for gap, line in zip(gaps, lines[1:], strict=False):
-        if gap > threshold:
-            bands.append((start - 0.5, prev.bottom + 0.5, False))
-            start = line.top
-        prev = line
-    bands.append((start - 0.5, prev.bottom + 0.5, True))
+        if gap > threshold or (row_start is not None and row_start(current, line)):
+            bands.append((current[0].top - 0.5, current[-1].bottom + 0.5, False))
+            current = [line]
+        else:
+            current.append(line)
+    bands.append((current[0].top - 0.5, current[-1].bottom + 0.5, True))
     return bands
 
 
@@ -793,7 +835,10 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
     if found is not None:
         # the rule under the header row closes the header, it does not open a row
         rule_ys = [y for y in rule_ys if y > found[2].bottom - _RULE_TOLERANCE]
-    bands = _row_bands(kept, rule_ys, body_top)
+    date_key = profile.date_key
+    keys = layout.table.keys
+    row_start = _date_row_start(bounds, keys.index(date_key)) if date_key in keys else None
+    bands = _row_bands(kept, rule_ys, body_top, row_start)
     body: list[PhysicalRow] = []
     for top, bottom, open_bottom in bands:
         band_lines = [ln for ln in kept if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1]
