@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -28,7 +29,14 @@ EXAMPLES = {
     "extract": "iom-pipeline extract raw/ --out output/   # writes output/stages/extracted.parquet",
     "clean": "iom-pipeline clean --out output/           # reads extracted, writes cleaned",
     "validate": "iom-pipeline validate --out output/        # reads cleaned, writes the outputs",
+    "inspect": "iom-pipeline inspect raw/iom-iscm-events-2016-2017.pdf --pages 1-2 "
+    "--out inspect/\n  # then open inspect/index.html",
 }
+
+
+def _epilog(command: str) -> str:
+    """The command's examples, kept as written (\\b stops click from rewrapping them)."""
+    return "\b\nExample:\n  " + EXAMPLES[command]
 
 
 def _out_option(f: F) -> F:
@@ -84,7 +92,31 @@ def _input_options(f: F) -> F:
         help="Prefix cells starting with = + - @ with ' so spreadsheets "
         "do not run them as formulas.",
     )(f)
+    f = click.option(
+        "--max-pages",
+        type=click.IntRange(min=1),
+        default=2000,
+        show_default=True,
+        expose_value=False,
+        callback=_keep_limit,
+        help="A PDF with more pages fails (resource limit).",
+    )(f)
+    f = click.option(
+        "--max-chars-per-page",
+        type=click.IntRange(min=1),
+        default=200_000,
+        show_default=True,
+        expose_value=False,
+        callback=_keep_limit,
+        help="A page with more characters fails (resource limit).",
+    )(f)
     return f
+
+
+def _keep_limit(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    """Resource limits go to the context, not to every command's signature."""
+    ctx.meta.setdefault("pipeline.limits", {})[param.name] = value
+    return value
 
 
 def _setup_logging(debug: bool, quiet: bool) -> None:
@@ -125,13 +157,17 @@ def _options(
     safe_csv: bool,
     debug: bool,
 ) -> Any:
+    from pipeline.extract import Limits
     from pipeline.runner import Options, default_workers
 
+    ctx = click.get_current_context(silent=True)
+    limits = ctx.meta.get("pipeline.limits", {}) if ctx is not None else {}
     return Options(
         profile=profile,
         workers=workers or default_workers(),
         password=password,
         timeout=timeout,
+        limits=Limits(**limits),
         safe_csv=safe_csv,
         debug=debug,
     )
@@ -183,7 +219,7 @@ def cli() -> None:
     """
 
 
-@cli.command(epilog="Example:\n\n  " + EXAMPLES["run"])
+@cli.command(epilog=_epilog("run"))
 @_input_options
 @_common_options
 @_out_option
@@ -215,7 +251,7 @@ def run(
     sys.exit(exit_status(results))
 
 
-@cli.command(epilog="Example:\n\n  " + EXAMPLES["extract"])
+@cli.command(epilog=_epilog("extract"))
 @_input_options
 @_common_options
 @_out_option
@@ -247,7 +283,7 @@ def extract(
     sys.exit(1 if any(r.document.error for r in results) else 0)
 
 
-@cli.command(epilog="Example:\n\n  " + EXAMPLES["clean"])
+@cli.command(epilog=_epilog("clean"))
 @_common_options
 @_out_option
 @_reports_errors
@@ -268,7 +304,7 @@ def clean(out: Path, profile: str, debug: bool, quiet: bool) -> None:
     sys.exit(1 if any(c.rejects or c.document.error for c in cleaned) else 0)
 
 
-@cli.command(epilog="Example:\n\n  " + EXAMPLES["validate"])
+@cli.command(epilog=_epilog("validate"))
 @_common_options
 @_out_option
 @click.option("--safe-csv", is_flag=True, help="Neutralise formula-like CSV cells.")
@@ -295,15 +331,84 @@ def validate(out: Path, profile: str, debug: bool, quiet: bool, safe_csv: bool) 
     sys.exit(exit_status(results))
 
 
+@cli.command("inspect", epilog=_epilog("inspect"))
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pages", default=None, help="Pages to draw: 1-3, 2 or 1,3-4 (default: all).")
+@click.option(
+    "--resolution",
+    type=click.IntRange(min=36, max=600),
+    default=100,
+    show_default=True,
+    help="Image resolution in dpi.",
+)
+@click.option("--password", default=None, help="Password for an encrypted PDF.")
+@_common_options
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("inspect"),
+    show_default=True,
+    help="Folder for page-NNN.png and index.html.",
+)
+@_reports_errors
+def inspect_command(
+    pdf: Path,
+    pages: str | None,
+    resolution: int,
+    password: str | None,
+    out: Path,
+    profile: str,
+    debug: bool,
+    quiet: bool,
+) -> None:
+    """Draw the detected table, its columns, rows and each row's fate over the pages of PDF.
+
+    Each physical row is labelled with the event it became (#row_index, as in
+    events.csv); rows repaired across a page break, merged cells filled down, dropped
+    header and furniture rows and rejected rows each have their own colour.
+    """
+    from pipeline.inspect import inspect_pdf
+    from pipeline.profiles import load_profile
+
+    _setup_logging(debug, quiet)
+    result = inspect_pdf(
+        pdf, out, load_profile(profile), pages=pages, password=password, resolution=resolution
+    )
+    log.info("%d page images written; open %s", len(result.pages), result.index)
+
+
 def _check_profile(name: str) -> None:
     from pipeline.profiles import load_profile
 
     load_profile(name)
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM, raised in the main process. A BaseException, so that nothing
+    swallows it (click turns KeyboardInterrupt into "Aborted!" and exit status 1): every
+    open atomic write removes its temporary file on the way out, the files already
+    renamed stay complete, the workers are terminated at exit, and the run ends with
+    128 + the signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    raise Interrupted(signum)
+
+
 def main() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _on_signal)
     try:
         cli(standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("error: interrupted", err=True)
-        sys.exit(130)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        # no more signals while exiting: a second Ctrl-C must not interrupt the cleanup
+        for s in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(s, signal.SIG_IGN)
+        click.echo(f"error: interrupted ({signal.Signals(signum).name})", err=True)
+        sys.exit(128 + signum)

@@ -1,0 +1,385 @@
+"""inspect: draw what the pipeline saw on each page, so a person can check it by eye.
+
+For every page asked for, a PNG of the page with the table's physical rows (row
+boundaries), the column boundaries extract cut the cells at, and, for each row, the fate
+clean gave it: the event it became (``#row_index`` and a short title), or why it was
+dropped. Rows that need a second look each have a colour of their own:
+
+* **repaired** — the two halves of a row a page break split, stitched into one event;
+* **filled** — a vertically merged cell (ISCM) that inherited the value of the row above;
+* **header** / **furniture** — repeated header rows and page furniture, dropped;
+* **rejected** — a row that became a line of ``rejects.csv``.
+
+Plus ``index.html`` showing the pages with the legend and a list of the rows per page.
+
+This module imports pdfplumber for drawing only (``page.to_image``); the rows, the
+columns and the decisions come from extract and clean, exactly as ``run`` computes them,
+so what the picture shows is what the outputs hold.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from PIL import ImageFont
+
+from pipeline.clean import Decision, clean_extraction, stitch
+from pipeline.errors import UsageError
+from pipeline.extract import extract_document
+from pipeline.model import BBox, Cleaned, PhysicalRow
+from pipeline.profiles import Profile
+from pipeline.validate import validate_cleaned
+
+RGBA = tuple[int, int, int, int]
+
+# mark -> (stroke, fill, what the legend says)
+COLOURS: dict[str, tuple[RGBA, RGBA, str]] = {
+    "event": ((30, 90, 200, 255), (30, 90, 200, 18), "row that became an event"),
+    "repaired": ((235, 120, 0, 255), (255, 150, 0, 70), "split across pages, repaired"),
+    "filled": ((0, 150, 70, 255), (0, 200, 90, 80), "merged cell filled down"),
+    "header": ((110, 110, 110, 255), (120, 120, 120, 70), "repeated header, dropped"),
+    "furniture": ((150, 60, 180, 255), (170, 80, 200, 70), "page furniture / empty, dropped"),
+    "rejected": ((210, 20, 20, 255), (230, 30, 30, 70), "rejected (see rejects.csv)"),
+}
+_COLUMN_STROKE: RGBA = (30, 90, 200, 160)
+_LABEL_TITLE_CHARS = 48
+
+
+@dataclass(frozen=True)
+class RowMark:
+    """One physical row as drawn: where it is, what clean decided, what it became."""
+
+    page: int
+    bbox: BBox
+    columns: tuple[float, ...]
+    decision: Decision
+    marks: tuple[str, ...]
+    """Keys of COLOURS, most telling first: e.g. ("repaired",) or ("filled", "event")."""
+    label: str
+    row_index: int | None = None
+    """The event's row_index in events.csv (None when the row was dropped or rejected)."""
+    event_id: str | None = None
+    filled_cells: tuple[BBox, ...] = ()
+
+
+@dataclass
+class InspectedPage:
+    number: int
+    png: Path
+    width: int
+    height: int
+    marks: list[RowMark] = field(default_factory=list)
+
+
+@dataclass
+class Inspection:
+    source: Path
+    pages: list[InspectedPage]
+    index: Path
+
+    @property
+    def marks(self) -> list[RowMark]:
+        return [m for p in self.pages for m in p.marks]
+
+
+# --------------------------------------------------------------------------- pages option
+
+
+def parse_pages(spec: str | None, n_pages: int) -> list[int]:
+    """ "1-3", "2", "1,3-4" -> page numbers (1-based, sorted); None -> every page."""
+    if spec is None or not spec.strip():
+        return list(range(1, n_pages + 1))
+    pages: set[int] = set()
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+        if not m:
+            raise UsageError(f"--pages {spec!r}: expected e.g. 1-3 or 1,4")
+        first = int(m.group(1))
+        last = int(m.group(2) or first)
+        if first < 1 or last < first or last > n_pages:
+            raise UsageError(f"--pages {spec!r}: the document has pages 1-{n_pages}")
+        pages.update(range(first, last + 1))
+    return sorted(pages)
+
+
+# --------------------------------------------------------------------------- the fates
+
+
+def _short(text: str, limit: int = _LABEL_TITLE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def row_marks(extraction: Any, profile: Profile) -> list[RowMark]:
+    """Every physical row with its decision and its fate, in document order."""
+    doc = extraction.document
+    keys_of_table = {t.index: t.keys for t in doc.tables}
+    decisions: list[tuple[PhysicalRow, Decision, int | None]] = []
+    logical = stitch(extraction.rows, keys_of_table, profile, {}, decisions)
+    by_key = {(r.table, r.row_index): r for r in logical}
+
+    # The same stitching again inside clean_extraction, then validate: records come out
+    # in logical-row order, each carrying its raw cells, so they can be matched back.
+    cleaned = clean_extraction(extraction, profile)
+    raw_of = {
+        key: tuple(r.cells.get(k, "") for k in keys_of_table[r.table]) for key, r in by_key.items()
+    }
+    records = iter(cleaned.records)
+    pending = next(records, None)
+    record_of: dict[tuple[int, int], dict[str, Any]] = {}
+    for row in logical:
+        key = (row.table, row.row_index)
+        if pending is not None and tuple(pending.get("_cells", ())) == raw_of[key]:
+            record_of[key] = pending
+            pending = next(records, None)
+    valid, rejects = validate_cleaned(Cleaned(doc, cleaned.records, cleaned.rejects), profile)
+    valid_ids = {id(r) for r in valid}
+    reason_of = {tuple(r.cells): r.reason for r in rejects}
+
+    marks: list[RowMark] = []
+    for prow, decision, index in decisions:
+        if index is None:
+            kind = "header" if decision == "header" else "furniture"
+            what = {"header": "header", "furniture": "page furniture", "empty": "empty row"}
+            marks.append(
+                RowMark(
+                    prow.page,
+                    prow.bbox,
+                    prow.columns,
+                    decision,
+                    (kind,),
+                    f"{what[decision]} (dropped)",
+                )
+            )
+            continue
+        lrow = by_key[(prow.table, index)]
+        record = record_of.get((prow.table, index))
+        tags: list[str] = []
+        split = lrow.page_end > lrow.page_start
+        if split:
+            tags.append("repaired")
+        filled_cells: tuple[BBox, ...] = ()
+        if decision == "new" and lrow.filled_down:
+            tags.append("filled")
+            filled_cells = _cell_boxes(prow, keys_of_table[prow.table], lrow.filled_down)
+        if record is not None and id(record) in valid_ids:
+            tags.append("event")
+            title = str(record.get("title") or _first_text(record))
+            label = f"#{record['row_index']} {_short(title)}"
+            if split:
+                part = "continued" if decision == "continuation" else "split"
+                label += f"  [{part} p{lrow.page_start}→p{lrow.page_end}, repaired]"
+            if filled_cells:
+                label += f"  [{', '.join(lrow.filled_down)} filled down]"
+            marks.append(
+                RowMark(
+                    prow.page,
+                    prow.bbox,
+                    prow.columns,
+                    decision,
+                    tuple(tags),
+                    label,
+                    int(record["row_index"]),
+                    record.get("event_id"),
+                    filled_cells,
+                )
+            )
+        else:
+            raw = raw_of[(prow.table, index)]
+            reason = reason_of.get(raw, "rejected")
+            marks.append(
+                RowMark(
+                    prow.page,
+                    prow.bbox,
+                    prow.columns,
+                    decision,
+                    ("rejected", *tags),
+                    f"rejected: {_short(reason, 70)}",
+                    None,
+                    None,
+                    filled_cells,
+                )
+            )
+    return marks
+
+
+def _first_text(record: dict[str, Any]) -> str:
+    meta = {"source_file", "table_index", "row_index", "page_start", "page_end", "_cells"}
+    return next((str(v) for k, v in record.items() if k not in meta and v), "")
+
+
+def _cell_boxes(row: PhysicalRow, keys: Sequence[str], wanted: Sequence[str]) -> tuple[BBox, ...]:
+    if len(row.columns) != len(keys) + 1:
+        return ()
+    _, top, _, bottom = row.bbox
+    return tuple(
+        (row.columns[i], top, row.columns[i + 1], bottom) for i, k in enumerate(keys) if k in wanted
+    )
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _font(size: int) -> Any:
+    try:
+        return ImageFont.load_default(size=size)
+    except (TypeError, OSError):  # Pillow without FreeType: the fixed bitmap font
+        return ImageFont.load_default()
+
+
+def _margin_notes(m: RowMark) -> tuple[str, list[str]]:
+    """What is written beside a row: its event number in the left margin, its status
+    (why it is coloured) in the right margin. The row's own text stays readable."""
+    tag = f"#{m.row_index}" if m.row_index is not None else ""
+    status: list[str] = []
+    for mark in m.marks:
+        if mark == "repaired":
+            status.append("continued" if m.decision == "continuation" else "split")
+            status.append("repaired")
+        elif mark == "filled":
+            status.append("filled down")
+        elif mark in ("header", "furniture"):
+            status.extend([m.decision, "dropped"])
+        elif mark == "rejected":
+            status.append("rejected")
+    return tag, status
+
+
+def _draw_page(
+    page: Any, marks: Sequence[RowMark], resolution: int, target: Path
+) -> tuple[int, int]:
+    im = page.to_image(resolution=resolution)
+    scale = float(im.scale)
+    x_origin, y_origin = float(im.bbox[0]), float(im.bbox[1])
+    width, height = (int(v) for v in im.annotated.size)
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return ((x - x_origin) * scale, (y - y_origin) * scale)
+
+    for m in marks:
+        stroke, fill, _ = COLOURS[m.marks[0]]
+        im.draw_rect(m.bbox, fill=fill, stroke=stroke, stroke_width=2)
+        for cell in m.filled_cells:
+            s, f, _ = COLOURS["filled"]
+            im.draw_rect(cell, fill=f, stroke=s, stroke_width=2)
+        _, top, _, bottom = m.bbox
+        for x in m.columns[1:-1]:
+            im.draw_line([(x, top), (x, bottom)], stroke=_COLUMN_STROKE, stroke_width=1)
+    draw = im.draw
+    big = _font(max(10, round(9 * scale)))
+    small = _font(max(8, round(6.5 * scale)))
+    line_h = draw.textbbox((0, 0), "Ag", font=small)[3] + 2
+    free_y = 0.0  # the right margin's notes never overlap: each starts below the last
+    for m in marks:
+        stroke, _, _ = COLOURS[m.marks[0]]
+        tag, status = _margin_notes(m)
+        left, top = px(m.bbox[0], m.bbox[1])
+        right, _ = px(m.bbox[2], m.bbox[1])
+        w = draw.textlength(tag, font=big)
+        x = max(2.0, left - w - 6)
+        draw.text((x, top + 2), tag, fill=stroke, font=big)
+        y = max(top + 2, free_y)
+        for line in status:
+            w = draw.textlength(line, font=small)
+            x = min(right + 6, width - w - 2)
+            draw.text((x, y), line, fill=stroke, font=small)
+            y += line_h
+        free_y = y
+    _draw_legend(im, small)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    im.save(target, format="PNG", quantize=False)
+    return width, height
+
+
+def _draw_legend(im: Any, font: Any) -> None:
+    """The legend in the top margin, in rows of three swatches."""
+    draw = im.draw
+    width, _ = im.annotated.size
+    line_h = draw.textbbox((0, 0), "Ag", font=font)[3] + 6
+    items = list(COLOURS.values())
+    per_row = 3
+    col_w = (width - 16) // per_row
+    for k, (stroke, fill, text) in enumerate(items):
+        x = 8 + (k % per_row) * col_w
+        y = 6 + (k // per_row) * line_h
+        draw.rectangle((x, y + 1, x + line_h, y + line_h - 3), fill=fill, outline=stroke)
+        draw.text((x + line_h + 6, y), text, fill=(0, 0, 0), font=font)
+
+
+# --------------------------------------------------------------------------- index.html
+
+
+def _index_html(source: Path, pages: Sequence[InspectedPage]) -> str:
+    legend = "".join(
+        f'<li><span class="sw" style="background:rgba{fill};border-color:rgba{stroke}">'
+        f"</span>{html.escape(text)}</li>"
+        for stroke, fill, text in COLOURS.values()
+    )
+    sections = []
+    for p in pages:
+        rows = "".join(
+            f"<tr><td>{html.escape(m.marks[0])}</td><td>{html.escape(m.decision)}</td>"
+            f"<td>{html.escape(m.label)}</td><td><code>{html.escape(m.event_id or '')}</code>"
+            "</td></tr>"
+            for m in p.marks
+        )
+        sections.append(
+            f'<section id="page-{p.number}"><h2>Page {p.number}</h2>'
+            f'<a href="{p.png.name}"><img src="{p.png.name}" width="{p.width}" '
+            f'height="{p.height}" alt="page {p.number}"></a>'
+            "<table><tr><th>mark</th><th>decision</th><th>row</th><th>event_id</th></tr>"
+            f"{rows}</table></section>"
+        )
+    nav = " ".join(f'<a href="#page-{p.number}">{p.number}</a>' for p in pages)
+    title = html.escape(source.name)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>inspect: {title}</title><style>"
+        "body{font:14px sans-serif;margin:1em}img{max-width:100%;height:auto;"
+        "border:1px solid #999}.sw{display:inline-block;width:1.2em;height:1em;"
+        "border:2px solid;margin-right:.4em;vertical-align:middle}ul{list-style:none;"
+        "padding:0}table{border-collapse:collapse;margin:.5em 0 2em}td,th{border:1px solid"
+        " #ccc;padding:2px 6px;text-align:left}"
+        f"</style></head><body><h1>{title}</h1><p>Pages: {nav}</p>"
+        f"<ul>{legend}</ul>{''.join(sections)}</body></html>\n"
+    )
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def inspect_pdf(
+    pdf: Path,
+    out: Path,
+    profile: Profile,
+    *,
+    pages: str | None = None,
+    password: str | None = None,
+    resolution: int = 100,
+) -> Inspection:
+    """Write DIR/page-NNN.png for the pages asked for (all by default) and DIR/index.html.
+
+    The whole document is extracted and cleaned (a row split across pages 1 and 2 needs
+    both), only the pages asked for are drawn. Raises InputError like ``run`` would."""
+    extraction = extract_document(pdf, profile, password=password)
+    wanted = parse_pages(pages, extraction.document.pages)
+    marks = row_marks(extraction, profile)
+    out.mkdir(parents=True, exist_ok=True)
+    drawn: list[InspectedPage] = []
+    with pdfplumber.open(pdf, password=password or "") as doc:
+        for number in wanted:
+            page_marks = [m for m in marks if m.page == number]
+            target = out / f"page-{number:03d}.png"
+            page = doc.pages[number - 1]
+            width, height = _draw_page(page, page_marks, resolution, target)
+            page.close()
+            drawn.append(InspectedPage(number, target, width, height, page_marks))
+    index = out / "index.html"
+    index.write_text(_index_html(pdf, drawn), encoding="utf-8")
+    return Inspection(pdf, drawn, index)
