@@ -401,14 +401,15 @@ def _on_signal(signum: int, frame: Any) -> None:
 
 
 def main() -> None:
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _on_signal)
+    handled = (signal.SIGINT, signal.SIGTERM)
+    for sig in handled:
+        signal.signal(sig, _on_signal)
     try:
         cli(standalone_mode=True)
     except (Interrupted, KeyboardInterrupt) as exc:
-        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        signum = exc.signum if isinstance(exc, Interrupted) else int(signal.SIGINT)
         # no more signals while exiting: a second Ctrl-C must not interrupt the cleanup
-        for s in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(s, signal.SIG_IGN)
+        for sig in handled:
+            signal.signal(sig, signal.SIG_IGN)
         click.echo(f"error: interrupted ({signal.Signals(signum).name})", err=True)
         sys.exit(128 + signum)

@@ -13,6 +13,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import resource
+import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -86,6 +87,9 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
         result = FileResult(extraction.document, records, rejects)
     except InputError as exc:
         result = FileResult(_failed_document(path, str(exc)))
+    except MemoryError:  # the worker's RLIMIT_AS: the memory is back once unwound
+        message = f"{path.name}: memory limit exceeded ({options.memory_mb} MB)"
+        result = FileResult(_failed_document(path, message), traceback=traceback.format_exc())
     except Exception as exc:  # a bug or a PDF pdfminer chokes on: report, never crash
         message = f"{path.name}: internal error ({type(exc).__name__}: {exc})"
         result = FileResult(_failed_document(path, message), traceback=traceback.format_exc())
@@ -105,6 +109,14 @@ def _failed_document(path: Path, message: str) -> Document:
 
 
 def _child(conn: Connection, path: Path, options: Options, extract_only: bool) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone handles it (and kills the
+    # workers), so a worker neither prints a traceback nor dies half-way on its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # and should the parent itself be killed (SIGKILL), the worker still ends itself
+    # shortly after the timeout instead of living on as an orphan
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(int(options.timeout) + 10)
     cap = options.memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -175,6 +187,8 @@ def _run_isolated(
 def _exit(proc: Any) -> str:
     code = proc.exitcode
     if code is not None and code < 0:
+        if -code == signal.SIGKILL:
+            return "killed by signal 9 (SIGKILL: out of memory?)"
         return f"killed by signal {-code}"
     return f"exit status {code}"
 
