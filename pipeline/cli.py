@@ -31,6 +31,8 @@ EXAMPLES = {
     "validate": "iom-pipeline validate --out output/        # reads cleaned, writes the outputs",
     "inspect": "iom-pipeline inspect raw/iom-iscm-events-2016-2017.pdf --pages 1-2 "
     "--out inspect/\n  # then open inspect/index.html",
+    "diff": "iom-pipeline diff output-2017/ output/            # two output folders\n"
+    "  iom-pipeline diff old-release.pdf new-release.pdf --format markdown",
 }
 
 
@@ -376,6 +378,56 @@ def inspect_command(
         pdf, out, load_profile(profile), pages=pages, password=password, resolution=resolution
     )
     log.info("%d page images written; open %s", len(result.pages), result.index)
+
+
+@cli.command("diff", epilog=_epilog("diff"))
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--all-fields",
+    is_flag=True,
+    help="Also compare source_file, source_sha256, row_index, page_start, page_end.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes when OLD or NEW are PDFs (default: number of CPUs).",
+)
+@_common_options
+@_reports_errors
+def diff_command(
+    old: Path,
+    new: Path,
+    fmt: str,
+    all_fields: bool,
+    workers: int | None,
+    profile: str,
+    debug: bool,
+    quiet: bool,
+) -> None:
+    """Compare the events of OLD and NEW by event_id: added, removed, changed fields.
+
+    OLD and NEW are output folders (holding events.csv), or PDFs / folders of PDFs,
+    which are run through the pipeline first. Exit status 0 when identical, 1 when they
+    differ, 2 when either cannot be read.
+    """
+    from pipeline.diff import diff_paths, render
+
+    _setup_logging(debug, quiet)
+    _check_profile(profile)
+    result = diff_paths(old, new, profile=profile, all_fields=all_fields, workers=workers)
+    if not quiet:
+        click.echo(render(result, fmt), nl=False)  # type: ignore[arg-type]
+    sys.exit(0 if result.identical else 1)
 
 
 def _check_profile(name: str) -> None:
