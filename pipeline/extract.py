@@ -211,6 +211,8 @@ def _open(path: Path, password: str | None) -> Any:
         return pdfplumber.open(path, password=password or "")
     except Exception as exc:  # pdfminer raises bare Exceptions for some damage
         raise _input_error(name, _cause(exc), password) from None
+    except MemoryError:
+        raise
 
 
 def _cause(exc: BaseException) -> BaseException:
@@ -263,6 +265,8 @@ def _page_count(pdf: Any, name: str, password: str | None) -> int:
         missing = _missing_object(doc) if recovered else None
     except Exception as exc:
         raise _input_error(name, _cause(exc), password) from None
+    except MemoryError:
+        raise
     if not isinstance(count, int) or isinstance(count, bool):
         raise InputError(name, "truncated or corrupt PDF (no page tree)")
     if count != n_pages:
@@ -759,7 +763,7 @@ def read_pages(
                     yield read_page(page, pageno, name, limits, find_grids)
                 finally:
                     page.close()
-            except InputError:
+            except (InputError, MemoryError):
                 raise
             except Exception as exc:
                 raise _input_error(name, _cause(exc), password, page=pageno) from None

@@ -159,6 +159,7 @@ def _run_isolated(
                 except (EOFError, OSError):
                     result = FileResult(
                         _failed_document(path, f"{path.name}: worker died ({_exit(proc)})")
+                    proc.join(5)  # for its exit code
                     )
                 proc.join(5)
             elif not proc.is_alive():
