@@ -225,6 +225,13 @@ def cli() -> None:
 @_input_options
 @_common_options
 @_out_option
+@click.option("--no-cache", is_flag=True, help="Re-parse every PDF, even unchanged ones.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where parsed results are kept between runs (default: DIR/.cache).",
+)
 @_reports_errors
 def run(
     paths: tuple[Path, ...],
@@ -236,16 +243,24 @@ def run(
     safe_csv: bool,
     debug: bool,
     quiet: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
-    """Run every stage on PDFS (files or folders; default raw/) and write the outputs."""
-    from pipeline.runner import exit_status, find_inputs, parse_inputs, write_results
+    """Run every stage on PDFS (files or folders; default raw/) and write the outputs.
+
+    PDFs parsed by an earlier run (same bytes, same package version, same profile) are
+    taken from the cache in DIR/.cache instead of being parsed again.
+    """
+    from pipeline.cache import ResultCache, parse_with_cache
+    from pipeline.runner import exit_status, find_inputs, write_results
 
     _setup_logging(debug, quiet)
     options = _options(profile, workers, password, timeout, safe_csv, debug)
     _check_profile(profile)
     started = time.perf_counter()
     inputs = find_inputs(list(paths) or [Path("raw")])
-    results = parse_inputs(inputs, options, _Progress(len(inputs), quiet))
+    cache = None if no_cache else ResultCache(cache_dir or out / ".cache", options)
+    results = parse_with_cache(inputs, options, _Progress(len(inputs), quiet), cache)
     write_results(out, results, options, time.perf_counter() - started)
     _report_failures(results, debug)
     if not quiet:

@@ -53,6 +53,8 @@ class FileResult:
     rejects: list[Reject] = field(default_factory=list)
     traceback: str | None = None
     extraction: Extraction | None = None
+    cached: bool = False
+    """Taken from the result cache (pipeline.cache), not parsed in this run."""
 
 
 def find_inputs(paths: Sequence[Path]) -> list[Path]:
@@ -238,6 +240,7 @@ def report_entry(result: FileResult) -> Record:
         "rows_rejected": len(result.rejects),
         "error": d.error,
         "seconds": d.seconds,
+        "cached": result.cached,
     }
 
 

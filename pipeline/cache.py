@@ -1,0 +1,149 @@
+"""cache: rerunning over an archive of releases re-parses only new or changed PDFs.
+
+A parsed input's result (``runner.FileResult``: document facts, records, rejects) is
+stored under ``DIR/.cache/`` keyed by
+
+* the PDF's sha256 (its bytes, not its name or date: a renamed file still hits, an
+  edited one misses),
+* the package version (a new parser may parse differently),
+* the profile's name and the sha256 of its TOML text (an edited alias or field
+  invalidates it), and the resource limits (a stricter limit must be able to fail).
+
+Failed inputs are never cached: they are retried on every run. A hit is re-stamped with
+the file's current path and name, so the outputs are identical with and without the
+cache; only ``report.json`` tells them apart (``cached``, ``seconds``).
+
+Entries are pickles: the cache is local and written by this program only; do not point
+``--cache-dir`` at a folder other people can write to. An entry that cannot be read (a
+different Python, a truncated file) is a miss and is overwritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import pickle
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.emit import atomic_path
+from pipeline.extract import sha256_file
+from pipeline.runner import FileResult, Options, parse_inputs
+
+log = logging.getLogger("pipeline")
+
+CACHE_FORMAT = 1
+"""Bump when the stored structure changes, so old entries miss instead of breaking."""
+
+
+def profile_digest(name: str) -> str:
+    """sha256 of the profile's TOML text as shipped (an edit changes it)."""
+    text = (resources.files("pipeline.profiles") / f"{name}.toml").read_bytes()
+    return hashlib.sha256(text).hexdigest()
+
+
+@dataclass(frozen=True)
+class ResultCache:
+    folder: Path
+    options: Options
+
+    @property
+    def _salt(self) -> str:
+        o = self.options
+        return "\0".join(
+            [
+                str(CACHE_FORMAT),
+                __version__,
+                o.profile,
+                profile_digest(o.profile),
+                repr(dataclasses.astuple(o.limits)),
+            ]
+        )
+
+    def entry(self, sha256: str) -> Path:
+        key = hashlib.sha256(f"{self._salt}\0{sha256}".encode()).hexdigest()
+        return self.folder / f"{key[:32]}.pickle"
+
+    def get(self, path: Path, sha256: str) -> FileResult | None:
+        entry = self.entry(sha256)
+        if not entry.is_file():
+            return None
+        try:
+            with entry.open("rb") as f:
+                stored = pickle.load(f)
+        except Exception as exc:  # unreadable entry: a miss, rewritten after parsing
+            log.debug("cache: ignoring unreadable %s (%s)", entry.name, exc)
+            return None
+        if not (
+            isinstance(stored, dict)
+            and stored.get("format") == CACHE_FORMAT
+            and stored.get("sha256") == sha256
+            and isinstance(stored.get("result"), FileResult)
+        ):
+            return None
+        return _restamp(stored["result"], path)
+
+    def put(self, result: FileResult) -> None:
+        d = result.document
+        if d.error is not None or result.traceback is not None or not d.sha256:
+            return
+        stored = {
+            "format": CACHE_FORMAT,
+            "sha256": d.sha256,
+            "result": dataclasses.replace(result, extraction=None, cached=False),
+        }
+        try:
+            with atomic_path(self.entry(d.sha256)) as tmp, tmp.open("wb") as f:
+                pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:  # a read-only or full disk costs speed, not the run
+            log.warning("cache: cannot write %s (%s)", self.folder, exc.strerror or exc)
+
+
+def _restamp(result: FileResult, path: Path) -> FileResult:
+    """The stored result as if this file had just been parsed: its path and name."""
+    name = path.name
+    doc = dataclasses.replace(result.document, path=str(path), source_file=name)
+    records = [{**r, "source_file": name} if "source_file" in r else r for r in result.records]
+    rejects = [dataclasses.replace(r, source_file=name) for r in result.rejects]
+    return FileResult(doc, records, rejects, cached=True)
+
+
+def parse_with_cache(
+    paths: Sequence[Path],
+    options: Options,
+    progress: Callable[[FileResult], None] | None,
+    cache: ResultCache | None,
+) -> list[FileResult]:
+    """runner.parse_inputs, but only for the inputs the cache does not hold."""
+    if cache is None:
+        return parse_inputs(paths, options, progress)
+    results: dict[int, FileResult] = {}
+    misses: list[int] = []
+    for i, path in enumerate(paths):
+        started = time.perf_counter()
+        try:
+            sha = sha256_file(path)
+        except OSError:
+            sha = ""
+        hit = cache.get(path, sha) if sha else None
+        if hit is None:
+            misses.append(i)
+            continue
+        hit.document.seconds = round(time.perf_counter() - started, 3)
+        results[i] = hit
+        if progress is not None:
+            progress(hit)
+    parsed = parse_inputs([paths[i] for i in misses], options, progress) if misses else []
+    for i, result in zip(misses, parsed, strict=True):
+        cache.put(result)
+        results[i] = result
+    if len(misses) < len(paths):
+        log.info(
+            "%d of %d PDFs unchanged, taken from the cache", len(paths) - len(misses), len(paths)
+        )
+    return [results[i] for i in range(len(paths))]
