@@ -80,7 +80,8 @@ JOIN_CASES = [
     ("hyphen after a space is a dash", ["November 3 -", "4, 2016"], "November 3 - 4, 2016"),
     ("en dash at line end keeps a space", ["Asia –", "Pacific"], "Asia – Pacific"),
     ("en dash after a letter is not a hyphen", ["Asia–", "Pacific"], "Asia– Pacific"),
-    ("Unicode hyphen U+2010 acts like -", ["Follow\u2010", "up"], "Follow\u2010up"),
+    ("non-breaking hyphen U+2011 acts like -", ["Follow\u2011", "up"], "Follow\u2011up"),
+    ("typeset hyphen U+2010 before lower case goes", ["Follow\u2010", "up"], "Followup"),
     ("lone hyphen line", ["a", "-", "b"], "a - b"),
     ("newlines inside a line collapse", ["a\nb", "c"], "a b c"),
     ("zero-width space after soft hyphen", [f"negoti{SHY}\u200b", "ations"], "negotiations"),
@@ -125,3 +126,20 @@ MARKUP_CASES = [
 )
 def test_strip_markup(text: str, expected: str) -> None:
     assert strip_markup(text) == expected, f"strip_markup({text!r})"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["Secre\u2010", "tariats"], "Secretariats"),
+        (["De\u2010", "velopment (GFMD)"], "Development (GFMD)"),
+        (["Inter\u2010", "Governmental"], "Inter\u2010Governmental"),
+        (["Follow-", "up"], "Follow-up"),
+        (["2016\u2010", "2017"], "2016\u20102017"),
+    ],
+    ids=["browser-hyphen", "browser-hyphen-2", "capital-keeps", "hard-hyphen", "digits"],
+)
+def test_browser_hyphenation_is_undone_only_before_lower_case(
+    lines: list[str], expected: str
+) -> None:
+    assert join_lines(lines) == expected, lines

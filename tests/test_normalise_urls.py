@@ -297,3 +297,40 @@ def test_url_broken_several_times_after_slashes_comes_back_whole(
 @given(st.lists(st.text(alphabet="abc ABC.,-", max_size=15), max_size=5))
 def test_lines_without_urls_are_untouched(lines: list[str]) -> None:
     assert rejoin_wrapped_urls(lines) == lines
+
+
+@pytest.mark.parametrize(
+    ("lines", "url"),
+    [
+        (
+            ["the GCM. h", "ttps://www.iom.int/idm-2017-global-compact-migration"],
+            "https://www.iom.int/idm-2017-global-compact-migration",
+        ),
+        (
+            [
+                "South America. htt",
+                "p://csm-osumi.org/Archivos/",
+                "ConfCSM/2%20Declaracion",
+                "%20CSM%20Ingl%C3%A9s",
+                ".pdf",
+            ],
+            "http://csm-osumi.org/Archivos/ConfCSM/2%20Declaracion%20CSM%20Ingl%C3%A9s.pdf",
+        ),
+        (["in 2017. https://", "www.budapestprocess.org"], "https://www.budapestprocess.org"),
+        (["etc. http://", "www.igc.ch"], "http://www.igc.ch"),
+    ],
+    ids=["h|ttps", "htt|p", "bare-https", "bare-http"],
+)
+def test_url_broken_inside_or_right_after_its_scheme(lines: list[str], url: str) -> None:
+    _, urls = split_urls(" ".join(rejoin_wrapped_urls(lines)))
+    assert urls == [url], lines
+
+
+def test_word_h_at_line_end_is_not_glued_to_plain_text() -> None:
+    assert rejoin_wrapped_urls(["a h", "ttp is not a url"]) == ["a h", "ttp is not a url"]
+
+
+def test_browser_hyphen_inside_a_wrapped_url_is_dropped() -> None:
+    lines = ["GCM. http://abudha\u2010", "bidialogue.org.ae"]
+    _, urls = split_urls(" ".join(rejoin_wrapped_urls(lines)))
+    assert urls == ["http://abudhabidialogue.org.ae"]

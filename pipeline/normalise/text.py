@@ -16,6 +16,10 @@ Surprising but deliberate:
   character. Typesetters do not insert hard hyphens, so one at a line end was printed on
   purpose; the cost is that a genuine "word- word" break keeps no space. A hyphen after a
   space ("November 3 -" + "4, 2016") is a dash and keeps its spaces.
+* The exception is U+2010 HYPHEN before a lower-case letter: that is the character
+  browsers (Chromium's ``hyphens: auto``) insert when they hyphenate a word at a line
+  end ("Secre\u2010" + "tariats"), so it is removed like a soft hyphen. A hyphen
+  that was in the source text is U+002D and stays.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ _INVISIBLE = str.maketrans(dict.fromkeys([SOFT_HYPHEN, *_ZERO_WIDTH]))
 _ZERO_WIDTH_ONLY = str.maketrans(dict.fromkeys(_ZERO_WIDTH))
 # "-" plus the Unicode HYPHEN and NON-BREAKING HYPHEN; dashes (en, em, minus) are not hyphens.
 _HARD_HYPHENS = frozenset("-\u2010\u2011")
+_TYPESET_HYPHEN = "\u2010"
 _MARKUP = re.compile(r"</?[ib]>", re.IGNORECASE)
 
 
@@ -45,10 +50,17 @@ def _clean_line(line: str) -> str:
     return line.translate(_ZERO_WIDTH_ONLY).strip()
 
 
-def _glue(left: str) -> tuple[str, str]:
+def _glue(left: str, right: str = "") -> tuple[str, str]:
     """What ``left`` becomes and what separates it from the next line."""
     if left.endswith(SOFT_HYPHEN):
         return left.rstrip(SOFT_HYPHEN), ""
+    if (
+        left.endswith(_TYPESET_HYPHEN)
+        and len(left) >= 2
+        and left[-2].isalpha()
+        and right[:1].islower()
+    ):
+        return left[:-1], ""
     if len(left) >= 2 and left[-1] in _HARD_HYPHENS and left[-2].isalnum():
         return left, ""
     return left, " "
@@ -58,19 +70,17 @@ def join_lines(lines: Sequence[str]) -> str:
     """Join the visual lines of one table cell into one string.
 
     Lines are stripped and empty ones skipped. A line ending in a soft hyphen loses it and
-    joins the next line without a space; a line ending in a hard hyphen right after a letter
-    or digit keeps it and joins without a space; all other lines join with one space.
+    joins the next line without a space, and so does a typesetter's U+2010 before a
+    lower-case letter; a line ending in a hard hyphen right after a letter or digit keeps
+    it and joins without a space; all other lines join with one space.
     """
+    cleaned = [line for line in (_clean_line(raw) for raw in lines) if line]
     parts: list[str] = []
-    pending = ""
-    for raw in lines:
-        line = _clean_line(raw)
-        if not line:
-            continue
-        if parts:
-            parts.append(pending)
-        head, pending = _glue(line)
+    for line, following in zip(cleaned, [*cleaned[1:], ""][: len(cleaned)], strict=True):
+        head, separator = _glue(line, following)
         parts.append(head)
+        if following:
+            parts.append(separator)
     return collapse_ws("".join(parts))
 
 

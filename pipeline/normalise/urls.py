@@ -39,7 +39,8 @@ _SPACE_AFTER = re.compile(r"([(\[])\s+")
 _EMPTY_BRACKETS = re.compile(r"\s*(?:\(\)|\[\]|\"\"|“”)")
 
 # rejoin_wrapped_urls: see its docstring.
-_BREAK_END = frozenset("/-_?=&%#")
+_BREAK_END = frozenset("/-_?=&%#\u2010\u00ad")
+_TYPESET_HYPHENS = "\u2010\u00ad"
 _SENTENCE_END = frozenset(",;:)]!")
 _URL_ONLY = frozenset("/%?=&#")
 _URL_PUNCT = frozenset("/.-_~%?=&#")
@@ -97,11 +98,30 @@ def _trailing_url(line: str) -> str | None:
     return last[start.start() :]
 
 
+def _scheme_split(line: str, next_line: str) -> bool:
+    """Some producers (reportlab) break an overlong URL anywhere, even inside its scheme:
+    "… GCM. h" + "ttps://www.iom.int/…", "htt" + "p://csm-osumi.org/…"."""
+    left, right = line.split(), next_line.split()
+    if not left or not right:
+        return False
+    head, tail = left[-1], right[0]
+    if _URL_START.match(head):
+        return False
+    prefix_of_scheme = any(s.startswith(head.casefold()) for s in _SCHEMES)
+    return prefix_of_scheme and _URL_START.match(head + tail) is not None
+
+
+_SCHEMES = ("https://", "http://", "www.")
+_BARE_SCHEME = re.compile(r"(https?://|www\.)", re.IGNORECASE)
+
+
 def _continues(url: str, next_line: str) -> bool:
     tokens = next_line.split()
     if not tokens:
         return False
     token = tokens[0]
+    if _BARE_SCHEME.fullmatch(url):
+        return True  # "https://" + "www.budapestprocess.org/…": nothing can end there
     if token.casefold().startswith(("http", "www")):
         return False
     core = token.rstrip(".,;:)]") or token
@@ -138,6 +158,11 @@ def rejoin_wrapped_urls(lines: Sequence[str]) -> list[str]:
        c. is only lower-case ASCII letters and digits (ignoring trailing ``. , ; : ) ]``)
           and is the whole of N or ends with ``. , ; :``.
 
+    Also joined: a URL that is only its scheme ("https://" + "www.…"), and a line ending in
+    a piece of a scheme that the next line completes ("h" + "ttps://…", "htt" + "p://…").
+
+    A U+2010 or soft hyphen a browser put at the break is dropped (URLs are ASCII).
+
     Joining repeats, so a URL wrapped over three lines comes back whole. Limits: a URL
     that really ends a sentence and is followed by a lower-case continuation of that
     sentence ("…/report." + "and then") or by a single lower-case word on a line of its
@@ -148,8 +173,9 @@ def rejoin_wrapped_urls(lines: Sequence[str]) -> list[str]:
     for line in lines:
         if out:
             url = _trailing_url(out[-1])
-            if url is not None and _continues(url, line):
-                out[-1] = out[-1].rstrip() + line.lstrip()
+            if (url is not None and _continues(url, line)) or _scheme_split(out[-1], line):
+                # a typesetter's hyphen (browsers hyphenate long URLs too) is not the URL's
+                out[-1] = out[-1].rstrip().rstrip(_TYPESET_HYPHENS) + line.lstrip()
                 continue
         out.append(line)
     return out
