@@ -21,6 +21,7 @@ different Python, a truncated file) is a miss and is overwritten.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import pickle
@@ -41,6 +42,18 @@ CACHE_FORMAT = 1
 """Bump when the stored structure changes, so old entries miss instead of breaking."""
 
 
+@functools.cache
+def code_digest() -> str:
+    """sha256 of the package's own source: a parser change between two runs of the same
+    version (a developer's working tree, a patched install) must not reuse old results."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def profile_digest(name: str) -> str:
     """sha256 of the profile's TOML text as shipped (an edit changes it)."""
     text = (resources.files("pipeline.profiles") / f"{name}.toml").read_bytes()
@@ -59,6 +72,7 @@ class ResultCache:
             [
                 str(CACHE_FORMAT),
                 __version__,
+                code_digest(),
                 o.profile,
                 profile_digest(o.profile),
                 repr(dataclasses.astuple(o.limits)),
