@@ -22,6 +22,7 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.datapackage import descriptor as datapackage_descriptor
 from pipeline.model import Reject
 from pipeline.schema import DOCUMENTS, EVENT_ISCMS, GENERIC_PREFIX, REJECTS, Field
 
@@ -181,6 +182,15 @@ def write_outputs(
         write_table(out / "tables", stem, fields, rows, safe=safe_csv)
     write_table(out, "documents", DOCUMENTS, documents, safe=safe_csv)
     write_csv(out / "rejects.csv", [f.name for f in REJECTS], reject_rows(rejects), safe=safe_csv)
+    package = datapackage_descriptor(
+        profile=str(report.get("profile", "")),
+        contract_version=CONTRACT_VERSION,
+        package_version=str(report.get("package_version", "")),
+        events_fields=events_fields,
+        events=events,
+        generic_tables=[(stem, generic_fields(labels)) for stem, labels, _ in generic_tables],
+    )
+    write_json(out / "datapackage.json", package)
     write_json(out / "report.json", report)
 
 

@@ -1,0 +1,201 @@
+"""datapackage.json: the outputs described as a Frictionless Data Package.
+
+One Table Schema per CSV (events, event_iscms, documents, rejects, and the generic
+profile's tables), generated from the same ``Field`` lists that validate turns into the
+pandera schema and emit into the Arrow schema, so the published schema cannot drift from
+the one that is enforced. Any Frictionless tool (``frictionless validate
+output/datapackage.json``, the R and JS libraries, Open Data portals) can then check and
+load the files with their types.
+
+Two things the Table Schema cannot say as our schema does:
+
+* list columns (``iscm_acronyms``, ``urls``) are ``|``-joined in CSV; Frictionless has
+  no list-of-strings CSV type, so they are declared ``string`` with a description
+  saying so, and their per-item pattern becomes a pattern over the joined text;
+* patterns are implicitly anchored in Table Schema, so our ``^…$`` anchors are dropped.
+
+``event_id`` is unique within one document (validate enforces it). A run over several
+releases of the same table writes the same event once per release; the primary key of
+``events`` is then (event_id, source_file), and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.schema import DOCUMENTS, EVENT_ISCMS, REJECTS, Field
+
+_CSV_DIALECT = {
+    "delimiter": ",",
+    "lineTerminator": "\n",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "header": True,
+}
+_LIST_NOTE = (
+    " In CSV the items are joined with '|' (empty when there are none); in Parquet a list<string>."
+)
+
+
+def _unanchored(pattern: str) -> str:
+    if pattern.startswith("^"):
+        pattern = pattern[1:]
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1]
+    return pattern
+
+
+def table_field(f: Field, *, unique: bool | None = None) -> dict[str, Any]:
+    """One Table Schema field descriptor for one of our fields."""
+    constraints: dict[str, Any] = {}
+    if f.required:
+        constraints["required"] = True
+    if unique if unique is not None else f.unique:
+        constraints["unique"] = True
+    description = f.description
+    if f.type == "list":
+        descriptor: dict[str, Any] = {"name": f.name, "type": "string"}
+        description = (description + _LIST_NOTE).strip()
+        if f.pattern:
+            item = f"(?:{_unanchored(f.pattern)})"
+            constraints["pattern"] = f"(?:{item}(?:\\|{item})*)?"
+    else:
+        descriptor = {"name": f.name, "type": f.type}
+        if f.pattern:
+            constraints["pattern"] = _unanchored(f.pattern)
+    if f.type == "boolean":
+        descriptor["trueValues"] = ["true"]
+        descriptor["falseValues"] = ["false"]
+    if f.type == "date":
+        descriptor["format"] = "default"  # ISO 8601, YYYY-MM-DD
+    if f.type in ("integer", "date"):
+        if f.minimum is not None:
+            constraints["minimum"] = f.minimum
+        if f.maximum is not None:
+            constraints["maximum"] = f.maximum
+    if description:
+        descriptor["description"] = description
+    if constraints:
+        descriptor["constraints"] = constraints
+    return descriptor
+
+
+def table_schema(
+    fields: Sequence[Field],
+    *,
+    primary_key: Sequence[str] = (),
+    foreign_keys: Sequence[dict[str, Any]] = (),
+    not_unique: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "fields": [table_field(f, unique=False if f.name in not_unique else None) for f in fields],
+        "missingValues": [""],
+    }
+    if primary_key:
+        schema["primaryKey"] = list(primary_key)
+    if foreign_keys:
+        schema["foreignKeys"] = list(foreign_keys)
+    return schema
+
+
+def resource_name(stem: str) -> str:
+    """Frictionless resource names: lower case letters, digits, '-', '_', '.'."""
+    return re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or "table"
+
+
+def csv_resource(name: str, path: str, title: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "path": path,
+        "title": title,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": dict(_CSV_DIALECT),
+        "schema": schema,
+    }
+
+
+def descriptor(
+    *,
+    profile: str,
+    contract_version: int,
+    package_version: str,
+    events_fields: Sequence[Field] | None,
+    events: Sequence[dict[str, Any]] = (),
+    generic_tables: Sequence[tuple[str, Sequence[Field]]] = (),
+) -> dict[str, Any]:
+    """The datapackage.json of one run's outputs. ``generic_tables``: (stem, fields)."""
+    resources: list[dict[str, Any]] = []
+    if events_fields is not None:
+        ids = [e.get("event_id") for e in events]
+        one_release = len(ids) == len(set(ids))
+        key = ["event_id"] if one_release else ["event_id", "source_file"]
+        resources.append(
+            csv_resource(
+                "events",
+                "events.csv",
+                "Events: one row per logical row of the table"
+                + ("" if one_release else " (the same event once per release read)"),
+                table_schema(
+                    events_fields,
+                    primary_key=key,
+                    not_unique=frozenset() if one_release else frozenset({"event_id"}),
+                ),
+            )
+        )
+        resources.append(
+            csv_resource(
+                "event_iscms",
+                "event_iscms.csv",
+                "One row per (event, ISCM) pair",
+                table_schema(
+                    EVENT_ISCMS,
+                    foreign_keys=[
+                        {
+                            "fields": ["event_id"],
+                            "reference": {"resource": "events", "fields": ["event_id"]},
+                        }
+                    ],
+                ),
+            )
+        )
+    for stem, fields in generic_tables:
+        resources.append(
+            csv_resource(
+                resource_name(f"table-{stem}"),
+                f"tables/{stem}.csv",
+                f"Table {stem} (generic profile)",
+                table_schema(fields),
+            )
+        )
+    resources.append(
+        csv_resource(
+            "documents", "documents.csv", "One row per input PDF parsed", table_schema(DOCUMENTS)
+        )
+    )
+    resources.append(
+        csv_resource(
+            "rejects",
+            "rejects.csv",
+            "Rows that failed parsing or validation, with the reason",
+            table_schema(REJECTS),
+        )
+    )
+    return {
+        "profile": "tabular-data-package",
+        "name": resource_name(f"iom-pipeline-{profile}"),
+        "title": f"IOM PDF tables, profile {profile}",
+        "description": (
+            f"Written by iom-pipeline {package_version} (output contract v{contract_version}). "
+            "CSV: UTF-8, RFC 4180, dates YYYY-MM-DD, empty for missing, booleans "
+            "true/false, lists joined with '|'. The .parquet files hold the same tables "
+            "with real types."
+        ),
+        "contract_version": contract_version,
+        "package_version": package_version,
+        "resources": resources,
+    }
