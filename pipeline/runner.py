@@ -159,9 +159,9 @@ def _run_isolated(
                 try:
                     result = conn.recv()
                 except (EOFError, OSError):
+                    proc.join(5)  # for its exit code
                     result = FileResult(
                         _failed_document(path, f"{path.name}: worker died ({_exit(proc)})")
-                    proc.join(5)  # for its exit code
                     )
                 proc.join(5)
             elif not proc.is_alive():
