@@ -434,23 +434,27 @@ def _cell_text(words: Sequence[Word]) -> str:
 
 def _match_profile_header(
     lines: Sequence[_Line], v_rules: Sequence[float], profile: Profile
-) -> tuple[list[_HeaderCell], list[str]]:
-    """Header cells matched to profile columns, and the texts of unmatched cells."""
+) -> tuple[list[_HeaderCell], list[_HeaderCell]]:
+    """Header cells matched to profile columns, and the cells no alias names.
+
+    An unnamed cell ("No.", "Remarks") is still a column of the table: it gets a key of
+    its own (``_extra<n>``) so its text cannot leak into its neighbours' cells."""
     matched: list[_HeaderCell] = []
-    unmatched: list[str] = []
+    unmatched: list[_HeaderCell] = []
     used: set[str] = set()
     for words in _header_cells(lines, v_rules):
         label = _cell_text(words)
         key = header_key(label)
+        x0 = min(w["x0"] for w in words)
+        x1 = max(w["x1"] for w in words)
         column = next(
             (c for c in profile.columns if c.key not in used and key in c.alias_keys), None
         )
         if column is None:
-            unmatched.append(label)
+            extra = f"_extra{len(unmatched) + 1}"
+            unmatched.append(_HeaderCell(extra, " ".join(label.split()), x0, x1))
             continue
         used.add(column.key)
-        x0 = min(w["x0"] for w in words)
-        x1 = max(w["x1"] for w in words)
         matched.append(_HeaderCell(column.key, " ".join(label.split()), x0, x1))
     return matched, unmatched
 
@@ -486,7 +490,8 @@ def _find_header(
             score = (len(cells), size if not unmatched else 0)
             if score > best_score:
                 best_score = score
-                header = _Header(sorted(cells, key=lambda c: c.x0), first.top, band[-1].bottom)
+                columns = sorted([*cells, *unmatched], key=lambda c: c.x0)
+                header = _Header(columns, first.top, band[-1].bottom)
                 best = (i, size, header)
         if best is not None:
             return best
