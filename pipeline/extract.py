@@ -18,6 +18,7 @@ other row is passed on, and clean decides about continuations, fill-down and fur
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import re
@@ -208,11 +209,24 @@ def _check_bytes(path: Path) -> None:
 def _open(path: Path, password: str | None) -> Any:
     name = path.name
     try:
-        return pdfplumber.open(path, password=password or "")
-    except Exception as exc:  # pdfminer raises bare Exceptions for some damage
-        raise _input_error(name, _cause(exc), password) from None
+        pdf = pdfplumber.open(path, password=password or "")
     except MemoryError:
         raise
+    except Exception as exc:  # pdfminer raises bare Exceptions for some damage
+        raise _input_error(name, _cause(exc), password) from None
+    plumber_close = pdf.close
+
+    def close() -> None:
+        """pdfplumber's close() walks the pages again: with a broken page tree it raises
+        there too, on leaving the `with`, over the error being reported."""
+        try:
+            plumber_close()
+        except Exception:
+            with contextlib.suppress(Exception):
+                pdf.stream.close()
+
+    pdf.close = close  # type: ignore[method-assign]
+    return pdf
 
 
 def _cause(exc: BaseException) -> BaseException:
@@ -263,10 +277,10 @@ def _page_count(pdf: Any, name: str, password: str | None) -> int:
         count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
         recovered = any(type(x).__name__ == "PDFXRefFallback" for x in doc.xrefs)
         missing = _missing_object(doc) if recovered else None
-    except Exception as exc:
-        raise _input_error(name, _cause(exc), password) from None
     except MemoryError:
         raise
+    except Exception as exc:
+        raise _input_error(name, _cause(exc), password) from None
     if not isinstance(count, int) or isinstance(count, bool):
         raise InputError(name, "truncated or corrupt PDF (no page tree)")
     if count != n_pages:
