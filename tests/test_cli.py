@@ -167,7 +167,39 @@ def test_stages_one_at_a_time_equal_run(
 def test_version_and_help() -> None:
     proc = cli("--version")
     assert proc.returncode == 0 and "0.1.0" in proc.stdout
-    for command in ["run", "extract", "clean", "validate"]:
+    for command in ["run", "extract", "clean", "validate", "inspect", "diff"]:
         help_text = cli(command, "--help").stdout
         assert "Example" in help_text, command
         assert f"iom-pipeline {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_has_help_with_an_example_that_the_readme_documents() -> None:
+    """Also for commands added later: the list comes from the click group itself."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli as group
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert set(group.commands) >= {"run", "extract", "clean", "validate", "inspect", "diff"}
+    for name in group.commands:
+        result = CliRunner().invoke(group, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example:" in result.output and f"iom-pipeline {name} " in result.output, name
+        assert f"iom-pipeline {name}" in readme, f"README does not document {name}"
+
+
+def test_summary_line_counts_pdfs_events_rejects_and_names_failures(tmp_path: Path) -> None:
+    bad = tmp_path / "encrypted.pdf"
+    bad.write_bytes(b"")
+    proc = cli("run", str(RAW_PDF), str(bad), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == "2 PDFs, 20 events, 0 rejected, 1 failed: encrypted.pdf"
+
+
+def test_quiet_prints_only_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "empty.pdf"
+    bad.write_bytes(b"")
+    proc = cli("run", str(bad), "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == ["error: empty.pdf: empty file"] and proc.stdout == ""

@@ -17,7 +17,7 @@ from pipeline.datapackage import table_field
 from pipeline.profiles import load_profile
 from pipeline.runner import Options, run_pipeline
 from pipeline.schema import DOCUMENTS, EVENT_ISCMS, REJECTS, Field
-from tests.conftest import RAW_PDF
+from tests.conftest import RAW_PDF, ROOT
 
 PROFILE = load_profile("iscm-events")
 
@@ -164,3 +164,9 @@ def test_two_releases_in_one_run_key_events_by_id_and_file(tmp_path: Path) -> No
     assert "unique" not in schema["fields"][0]["constraints"]
     report = frictionless.validate(tmp_path / "out" / "datapackage.json")
     assert report.valid, _errors(report)
+
+
+def test_readme_documents_the_package_and_list_columns() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "datapackage.json" in readme
+    assert "frictionless validate" in readme
