@@ -29,9 +29,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check pipeline
 	$(VENV)/bin/mypy
 
-## fixtures: regenerate the fixture PDFs (needs LibreOffice: apt-get install libreoffice-writer)
+## fixtures: regenerate every fixture PDF, then the expected outputs. Needs the producers:
+##   apt-get install libreoffice-writer chromium fonts-liberation; pip install weasyprint
 fixtures: $(STAMP)
 	$(PY) -m tests.fixtures.generators.docx_libreoffice --out raw/iom-iscm-events-2016-2017.pdf
+	$(PY) -m tests.fixtures.generators.reportlab_tables --out-dir tests/fixtures/pdfs
+	$(PY) -m tests.fixtures.generators.html_print --out-dir tests/fixtures/pdfs
+	$(PY) -m tests.fixtures.generators.docx_variants --out-dir tests/fixtures/pdfs
+	@if [ -f tests/fixtures/generators/redteam.py ]; then \
+	  $(PY) -m tests.fixtures.generators.redteam --out-dir tests/fixtures/pdfs; fi
 	$(MAKE) expected
 
 ## expected: rebuild the expected outputs from the transcriptions (review the diff by eye)
