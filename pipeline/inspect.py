@@ -48,6 +48,7 @@ COLOURS: dict[str, tuple[RGBA, RGBA, str]] = {
     "rejected": ((210, 20, 20, 255), (230, 30, 30, 70), "rejected (see rejects.csv)"),
 }
 _COLUMN_STROKE: RGBA = (30, 90, 200, 160)
+_FILLED_TEXT: RGBA = (0, 80, 30, 255)
 _LABEL_TITLE_CHARS = 48
 
 
@@ -66,6 +67,8 @@ class RowMark:
     """The event's row_index in events.csv (None when the row was dropped or rejected)."""
     event_id: str | None = None
     filled_cells: tuple[BBox, ...] = ()
+    filled_texts: tuple[str, ...] = ()
+    """The inherited value drawn into each filled cell (same order as filled_cells)."""
 
 
 @dataclass
@@ -165,9 +168,14 @@ def row_marks(extraction: Any, profile: Profile) -> list[RowMark]:
         if split:
             tags.append("repaired")
         filled_cells: tuple[BBox, ...] = ()
+        filled_texts: tuple[str, ...] = ()
         if decision == "new" and lrow.filled_down:
             tags.append("filled")
-            filled_cells = _cell_boxes(prow, keys_of_table[prow.table], lrow.filled_down)
+            keys = keys_of_table[prow.table]
+            filled_cells = _cell_boxes(prow, keys, lrow.filled_down)
+            filled_texts = tuple(
+                " ".join(lrow.cells.get(k, "").split()) for k in keys if k in lrow.filled_down
+            )
         if record is not None and id(record) in valid_ids:
             tags.append("event")
             title = str(record.get("title") or _first_text(record))
@@ -188,6 +196,7 @@ def row_marks(extraction: Any, profile: Profile) -> list[RowMark]:
                     int(record["row_index"]),
                     record.get("event_id"),
                     filled_cells,
+                    filled_texts,
                 )
             )
         else:
@@ -204,6 +213,7 @@ def row_marks(extraction: Any, profile: Profile) -> list[RowMark]:
                     None,
                     None,
                     filled_cells,
+                    filled_texts,
                 )
             )
     return marks
@@ -291,10 +301,32 @@ def _draw_page(
             draw.text((x, y), line, fill=stroke, font=small)
             y += line_h
         free_y = y
+        for cell, text in zip(m.filled_cells, m.filled_texts, strict=False):
+            x0, y0 = px(cell[0] + 3, cell[1] + 2)
+            x1, y1 = px(cell[2] - 3, cell[3] - 2)
+            _draw_wrapped(draw, (x0, y0, x1, y1), f"= {text}", small, _FILLED_TEXT)
     _draw_legend(im, small)
     target.parent.mkdir(parents=True, exist_ok=True)
     im.save(target, format="PNG", quantize=False)
     return width, height
+
+
+def _draw_wrapped(
+    draw: Any, box: tuple[float, float, float, float], text: str, font: Any, fill: RGBA
+) -> None:
+    """Words wrapped to the box's width, as many lines as fit its height."""
+    x0, y0, x1, y1 = box
+    line_h = draw.textbbox((0, 0), "Ag", font=font)[3] + 2
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= x1 - x0:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    for k, line in enumerate(lines):
+        if y0 + (k + 1) * line_h > y1:
+            break
+        draw.text((x0, y0 + k * line_h), line, fill=fill, font=font)
 
 
 def _draw_legend(im: Any, font: Any) -> None:

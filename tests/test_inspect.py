@@ -130,4 +130,5 @@ def test_merged_cell_filled_down_is_marked_on_its_cell() -> None:
     assert [m.marks for m in marks] == [("header",), ("event",), ("filled", "event")]
     filled = marks[2]
     assert filled.filled_cells == ((10.0, 100.0, 110.0, 140.0),)  # the ISCM cell
+    assert filled.filled_texts == ("Bali Process",)  # drawn into it
     assert "iscm filled down" in filled.label and filled.row_index == 2
