@@ -329,17 +329,35 @@ def _draw_wrapped(
         draw.text((x0, y0 + k * line_h), line, fill=fill, font=font)
 
 
+def _printed_extent(page: Any) -> tuple[float, float]:
+    """Top and bottom (points) of everything printed on the page."""
+    objs = [*page.chars, *page.rects, *page.lines, *page.curves, *page.images]
+    if not objs:
+        return float(page.height), 0.0
+    return min(float(o["top"]) for o in objs), max(float(o["bottom"]) for o in objs)
+
+
 def _draw_legend(im: Any, font: Any) -> None:
-    """The legend in the top margin, in rows of three swatches."""
+    """The legend, in rows of three swatches, in whichever margin (top, else bottom) is
+    free of print; none when neither is (index.html always has it)."""
     draw = im.draw
-    width, _ = im.annotated.size
+    width, height = im.annotated.size
     line_h = draw.textbbox((0, 0), "Ag", font=font)[3] + 6
     items = list(COLOURS.values())
     per_row = 3
+    legend_h = -(-len(items) // per_row) * line_h + 8
+    top, bottom = _printed_extent(im.page)
+    scale, y_origin = float(im.scale), float(im.bbox[1])
+    if (top - y_origin) * scale >= legend_h + 2:
+        y0 = 4.0
+    elif height - (bottom - y_origin) * scale >= legend_h + 2:
+        y0 = height - legend_h
+    else:
+        return
     col_w = (width - 16) // per_row
     for k, (stroke, fill, text) in enumerate(items):
         x = 8 + (k % per_row) * col_w
-        y = 6 + (k // per_row) * line_h
+        y = y0 + 2 + (k // per_row) * line_h
         draw.rectangle((x, y + 1, x + line_h, y + line_h - 3), fill=fill, outline=stroke)
         draw.text((x + line_h + 6, y), text, fill=(0, 0, 0), font=font)
 
