@@ -49,4 +49,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) output/*.csv output/*.parquet output/*.json output/stages output/tables
+	rm -rf $(VENV) output/*.csv output/*.parquet output/*.json output/stages output/tables output/.cache inspect
