@@ -5,7 +5,8 @@ stored under ``DIR/.cache/`` keyed by
 
 * the PDF's sha256 (its bytes, not its name or date: a renamed file still hits, an
   edited one misses),
-* the package version (a new parser may parse differently),
+* the package version and a digest of the package's source files (a new parser may
+  parse differently, and while developing the version number does not move),
 * the profile's name and the sha256 of its TOML text (an edited alias or field
   invalidates it), and the resource limits (a stricter limit must be able to fail).
 

@@ -113,7 +113,7 @@ def test_only_new_or_changed_files_are_parsed(
     assert results[0].document.error is None and results[2].document.error
 
 
-@pytest.mark.parametrize("change", ["profile", "version", "limits"])
+@pytest.mark.parametrize("change", ["profile", "version", "code", "limits"])
 def test_a_profile_edit_or_new_version_invalidates(
     archive: tuple[Path, ResultCache], monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
@@ -125,6 +125,8 @@ def test_a_profile_edit_or_new_version_invalidates(
         monkeypatch.setattr(cache_module, "profile_digest", lambda name: "edited")
     elif change == "version":
         monkeypatch.setattr(cache_module, "__version__", "99.0")
+    elif change == "code":
+        monkeypatch.setattr(cache_module, "code_digest", lambda: "clean.py edited")
     else:
         from pipeline.extract import Limits
 
