@@ -365,9 +365,14 @@ def _draw_legend(im: Any, font: Any) -> None:
 # --------------------------------------------------------------------------- index.html
 
 
+def _css(colour: RGBA) -> str:
+    r, g, b, a = colour
+    return f"rgba({r},{g},{b},{a / 255:.2f})"
+
+
 def _index_html(source: Path, pages: Sequence[InspectedPage]) -> str:
     legend = "".join(
-        f'<li><span class="sw" style="background:rgba{fill};border-color:rgba{stroke}">'
+        f'<li><span class="sw" style="background:{_css(fill)};border-color:{_css(stroke)}">'
         f"</span>{html.escape(text)}</li>"
         for stroke, fill, text in COLOURS.values()
     )
