@@ -31,8 +31,10 @@ from typing import Any
 
 import pdfminer.pdftypes
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef, PDFStream, resolve1
+from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Extraction, PhysicalRow, TableLayout
@@ -742,9 +744,70 @@ def _dedupe(values: Sequence[float], tolerance: float = 2.0) -> list[float]:
 _WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname")
 
 
+def _lean_objects(page: Any) -> dict[str, list[Word]]:
+    """``page.objects``, with each char built straight from pdfminer's LTChar.
+
+    pdfplumber's ``process_object`` resolves and copies every attribute of every char
+    (colours, colour spaces, graphic state): about two thirds of the time spent reading
+    a page. Chars here carry only what word extraction and the page limits use (text,
+    font, size, geometry, direction), with pdfplumber's own arithmetic, so the words are
+    the same; every other object (rules, rectangles, curves, images) goes through
+    ``process_object`` unchanged. ``tests/test_parallel.py`` checks the words and edges
+    against pdfplumber's own on the fixture PDFs."""
+    if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
+        return dict(page.objects)
+    objects: dict[str, list[Word]] = {"char": []}
+    chars = objects["char"]
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    doctop = page.initial_doctop
+    number = page.page_number
+
+    def walk(items: Iterable[Any]) -> None:
+        for obj in items:
+            if isinstance(obj, LTContainer):
+                walk(obj._objs)
+            elif type(obj) is LTChar:
+                fontname = obj.fontname
+                if isinstance(fontname, bytes):
+                    fontname = fix_fontname_bytes(fontname)
+                top = (height - obj.y1) + mb_top
+                chars.append(
+                    {
+                        "text": obj.get_text(),
+                        "fontname": fontname,
+                        "size": obj.size,
+                        "adv": obj.adv,
+                        "upright": obj.upright,
+                        "matrix": obj.matrix,
+                        "x0": obj.x0 + mb_x0,
+                        "x1": obj.x1 + mb_x0,
+                        "y0": obj.y0,
+                        "y1": obj.y1,
+                        "width": obj.width,
+                        "height": obj.height,
+                        "top": top,
+                        "bottom": (height - obj.y0) + mb_top,
+                        "doctop": doctop + top,
+                        "object_type": "char",
+                        "page_number": number,
+                    }
+                )
+            else:
+                attr = page.process_object(obj)
+                kind = attr["object_type"]
+                if kind != "anno":
+                    objects.setdefault(kind, []).append(attr)
+
+    walk(page.layout._objs)
+    return objects
+
+
 def read_page(
     page: Any, pageno: int, name: str, limits: Limits, find_grids: bool = False
 ) -> PageContent:
+    # the cache pdfplumber's ``page.objects`` fills on first use; page.close() drops it
+    page._objects = _lean_objects(page)
     n_chars = len(page.chars)
     if n_chars > limits.max_chars_per_page:
         raise InputError(
@@ -772,20 +835,33 @@ def read_pages(
 ) -> Iterator[PageContent]:
     """Pages first..last (1-based, inclusive), each closed after reading so that memory
     does not grow with the page count."""
-    name = path.name
-    _ZLIB.limit = limits.max_stream_bytes
     with _open(path, password) as pdf:
-        for pageno in range(first, last + 1):
+        yield from read_open_pages(pdf, path.name, password, limits, first, last, find_grids)
+
+
+def read_open_pages(
+    pdf: Any,
+    name: str,
+    password: str | None,
+    limits: Limits,
+    first: int,
+    last: int,
+    find_grids: bool = False,
+) -> Iterator[PageContent]:
+    """read_pages on a PDF already open (``_open``): a page-reading worker opens the
+    file once and reads many ranges of it (``pipeline.parallel``)."""
+    _ZLIB.limit = limits.max_stream_bytes
+    for pageno in range(first, last + 1):
+        try:
+            page = pdf.pages[pageno - 1]
             try:
-                page = pdf.pages[pageno - 1]
-                try:
-                    yield read_page(page, pageno, name, limits, find_grids)
-                finally:
-                    page.close()
-            except (InputError, MemoryError):
-                raise
-            except Exception as exc:
-                raise _input_error(name, _cause(exc), password, page=pageno) from None
+                yield read_page(page, pageno, name, limits, find_grids)
+            finally:
+                page.close()
+        except (InputError, MemoryError):
+            raise
+        except Exception as exc:
+            raise _input_error(name, _cause(exc), password, page=pageno) from None
 
 
 def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterator[PhysicalRow]:
