@@ -17,7 +17,7 @@ import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from pipeline.emit import CONTRACT_VERSION, generic_table_stem, write_outputs
 from pipeline.errors import InputError, UsageError
 from pipeline.extract import Limits, extract_document, sha256_file
 from pipeline.model import Document, Extraction, Reject
+from pipeline.parallel import ParallelPages
 from pipeline.profiles import Profile, load_profile
 from pipeline.validate import validate_cleaned
 
@@ -44,6 +45,9 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     safe_csv: bool = False
     debug: bool = False
+    # processes reading the pages of one long input (pipeline.parallel); set by
+    # _run_isolated from the workers left over when there are fewer inputs than workers
+    page_workers: int = 1
 
 
 @dataclass
@@ -77,8 +81,17 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
     started = time.perf_counter()
     profile = load_profile(options.profile)
     try:
+        pages = None
+        if options.page_workers > 1:
+            pages = ParallelPages(
+                options.page_workers,
+                options.password,
+                options.limits,
+                find_grids=profile.kind == "generic",
+                timeout=options.timeout,
+            )
         extraction = extract_document(
-            path, profile, password=options.password, limits=options.limits
+            path, profile, password=options.password, limits=options.limits, pages=pages
         )
         if extract_only:
             result = FileResult(extraction.document, extraction=extraction)
@@ -143,6 +156,10 @@ def _run_isolated(
     pending = list(enumerate(paths))
     running: dict[int, tuple[Any, Connection, float]] = {}
     workers = max(1, options.workers)
+    if 0 < len(paths) < workers:
+        # fewer inputs than workers: the spare ones read pages of the (long) inputs, so
+        # that no more than `workers` processes read at any time
+        options = replace(options, page_workers=workers // len(paths))
     while pending or running:
         while pending and len(running) < workers:
             i, path = pending.pop(0)
