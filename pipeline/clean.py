@@ -93,7 +93,8 @@ def classify_row(
     * ``header``: extract recognised the header row (Word and browsers repeat it).
     * ``empty`` / ``furniture``: no text, or text the profile calls page furniture
       ("Page 3 of 10"), or a single-cell text that recurs at the table's top or bottom
-      on several pages (``running_furniture``).
+      on several pages (``running_furniture``) -- unless, at the top of a page, it is
+      what completes the open row's date ("15–17 May" + "2017").
     * ``continuation``: the row is the first kept row on its page and the row before it
       the last kept row of an earlier page (headers and furniture in between do not
       count), and either
@@ -115,21 +116,28 @@ def classify_row(
     texts = [c for c in row.cells if c.strip()]
     if not texts:
         return "empty"
-    if profile.is_furniture(" ".join(texts)):
-        return "furniture"
-    if len(texts) == 1 and _furniture_key(texts[0]) in running:
-        return "furniture"
-    if current is None:
-        return "new"
+    furniture = profile.is_furniture(" ".join(texts)) or (
+        len(texts) == 1 and _furniture_key(texts[0]) in running
+    )
+    cross_page = current is not None and current.last.page < row.page
+    if current is None or not cross_page:
+        return "furniture" if furniture else "new"
     prev = current.last
-    if prev.page >= row.page:
-        return "new"
     cells = dict(zip(keys, row.cells, strict=False))
     date_key = profile.date_key
     if date_key is None:
+        if furniture:
+            return "furniture"
         first = row.cells[0].strip() if row.cells else ""
         return "continuation" if prev.open_bottom and not first else "new"
     assembled = {k: "\n".join(v) for k, v in current.lines.items()}
+    if furniture:
+        # "2017" alone at the top of a page looks like a page number, but it is the rest
+        # of "15–17 May" when it completes the open row's date
+        with_row = dict(assembled)
+        with_row[date_key] = "\n".join([assembled.get(date_key, ""), cells.get(date_key, "")])
+        completes = not _is_complete(assembled, profile) and _is_complete(with_row, profile)
+        return "continuation" if completes else "furniture"
     if not _is_complete(assembled, profile):
         return "continuation"
     if not cells.get(date_key, "").strip():

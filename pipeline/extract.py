@@ -18,6 +18,7 @@ other row is passed on, and clean decides about continuations, fill-down and fur
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import itertools
@@ -486,7 +487,7 @@ def _find_header(
     required = set(profile.required_keys)
     for i, first in enumerate(lines):
         best: tuple[int, int, _Header] | None = None
-        best_score = (-1, -1)
+        best_score = (-1, 0, 0)
         for size in (1, 2, 3):
             band = lines[i : i + size]
             if len(band) < size:
@@ -503,7 +504,9 @@ def _find_header(
                         f"table header lacks required column {', '.join(map(repr, missing))}"
                     )
                 continue
-            score = (len(cells), size if not unmatched else 0)
+            # most named columns; then fewest unnamed cells (a taller band that swallowed
+            # the first body row names fewer); then the taller band (a wrapped header)
+            score = (len(cells), -len(unmatched), size)
             if score > best_score:
                 best_score = score
                 columns = sorted([*cells, *unmatched], key=lambda c: c.x0)
@@ -550,7 +553,19 @@ def _river(lo: float, hi: float, words: Sequence[Word]) -> float:
     step = 0.5
     n = int((hi - lo) / step) + 1
     xs = [lo + k * step for k in range(n)]
-    cover = [sum(1 for w in words if w["x0"] < x < w["x1"]) for x in xs]
+    # cover[k] = number of words with x0 < xs[k] < x1: one +1/-1 per word, then a
+    # running sum (O(words + steps), not O(words x steps))
+    delta = [0] * (n + 1)
+    for w in words:
+        x0, x1 = w["x0"], w["x1"]
+        if x1 <= lo or x0 >= xs[-1]:
+            continue
+        a = bisect.bisect_right(xs, x0)  # first k with xs[k] > x0
+        b = bisect.bisect_left(xs, x1)  # first k with xs[k] >= x1
+        if a < b:
+            delta[a] += 1
+            delta[b] -= 1
+    cover = list(itertools.accumulate(delta[:n]))
     least = min(cover)
     best_run: tuple[int, int] = (0, 0)
     start: int | None = None
@@ -569,12 +584,21 @@ def _river(lo: float, hi: float, words: Sequence[Word]) -> float:
 
 
 def _crosses(line: _Line, bounds: Sequence[float]) -> bool:
-    """Prose that runs across column boundaries is not part of the table."""
+    """Prose that runs across column boundaries is not part of the table: a word that
+    overhangs a boundary, or two words on either side of one that are only a word space
+    apart (cells are always at least two paddings apart)."""
     inner = bounds[1:-1]
-    for w in line.words:
+    words = sorted(line.words, key=lambda w: w["x0"])
+    for w in words:
         size = w["bottom"] - w["top"]
         for x in inner:
             if w["x0"] < x - size and w["x1"] > x + size:
+                return True
+    for a, b in itertools.pairwise(words):
+        size = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
+        if b["x0"] - a["x1"] < 0.45 * size:
+            centre_a, centre_b = (a["x0"] + a["x1"]) / 2, (b["x0"] + b["x1"]) / 2
+            if any(centre_a < x <= centre_b for x in inner):
                 return True
     return line.x0 < bounds[0] - 20 or line.x1 > bounds[-1] + 20
 
@@ -606,55 +630,114 @@ def _date_row_start(bounds: Sequence[float], column: int) -> RowStart:
     return starts
 
 
+@dataclass
+class _Band:
+    top: float
+    bottom: float
+    open_bottom: bool
+    lines: list[_Line]
+    ruled: bool = False
+
+
+def _near_rule(lines: Sequence[_Line], rule: float, downwards: bool) -> list[_Line]:
+    """Lines that follow on from a rule without a gap: walking away from it, stop at the
+    first gap of more than 1.5 line heights (what lies beyond is a footer or a head)."""
+    taken: list[_Line] = []
+    edge = rule
+    for ln in lines if downwards else list(reversed(lines)):
+        gap = ln.top - edge if downwards else edge - ln.bottom
+        if gap > 1.5 * ln.height:
+            break
+        taken.append(ln)
+        edge = ln.bottom if downwards else ln.top
+    return taken if downwards else list(reversed(taken))
+
+
 def _row_bands(
     lines: Sequence[_Line],
     rule_ys: Sequence[float],
     body_top: float,
     row_start: RowStart | None = None,
-) -> list[tuple[float, float, bool]]:
-    """Vertical extents (top, bottom, open_bottom) of the rows on one page.
+) -> list[_Band]:
+    """The rows on one page, each with its lines (every line in exactly one row).
 
-    With horizontal rules, rows are the bands between them. Without, a row ends at a gap
-    clearly larger than the gaps between a cell's wrapped lines, or where ``row_start``
-    (the profile's date column) says a new row begins."""
+    With horizontal rules, rows are the bands between them; text right above the first
+    or below the last rule belongs to a row the page break left open. Without rules, a
+    row ends at a gap clearly larger than the gaps between a cell's wrapped lines, or
+    where ``row_start`` (the profile's date column) says a new row begins."""
     if not lines:
         return []
     ys = [y for y in rule_ys if y >= body_top - _RULE_TOLERANCE]
-    bands: list[tuple[float, float, bool]] = []
     if len(ys) >= 2 or (ys and lines[0].top > ys[0]):
-        for top, bottom in itertools.pairwise(ys):
-            if any(top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1 for ln in lines):
-                bands.append((top, bottom, False))
-        # Text right under the last rule is a row the page break left open; text
-        # further down (a footer) is not part of the table.
-        last = ys[-1]
-        below: list[_Line] = []
+
+        def mid(ln: _Line) -> float:
+            return (ln.top + ln.bottom) / 2
+
+        bands = [_Band(a, b, False, [], True) for a, b in itertools.pairwise(ys)]
+        above = _near_rule([ln for ln in lines if mid(ln) < ys[0]], ys[0], downwards=False)
+        below = _near_rule([ln for ln in lines if mid(ln) > ys[-1]], ys[-1], downwards=True)
         for ln in lines:
-            if (ln.top + ln.bottom) / 2 <= last:
-                continue
-            edge = below[-1].bottom if below else last
-            if ln.top - edge > 1.5 * ln.height:
-                break
-            below.append(ln)
-        if below:
-            bands.append((last, below[-1].bottom + 0.5, True))
-        above = [ln for ln in lines if (ln.top + ln.bottom) / 2 < ys[0]]
+            for band in bands:
+                if band.top <= mid(ln) <= band.bottom:
+                    band.lines.append(ln)
+                    break
+        out = [b for b in bands if b.lines]
         if above:
-            bands.insert(0, (min(ln.top for ln in above) - 0.5, ys[0], False))
-        return bands
+            out.insert(0, _Band(above[0].top - 0.5, ys[0], False, above, True))
+        if below:
+            out.append(_Band(ys[-1], below[-1].bottom + 0.5, True, below, True))
+        return out
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
     height = statistics.median(ln.height for ln in lines)
     tight = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else min(gaps, default=0.0)
     threshold = max(0.5 * height, 1.8 * max(tight, 0.0))
+    result: list[_Band] = []
     current = [lines[0]]
     for gap, line in zip(gaps, lines[1:], strict=False):
         if gap > threshold or (row_start is not None and row_start(current, line)):
-            bands.append((current[0].top - 0.5, current[-1].bottom + 0.5, False))
+            result.append(_Band(current[0].top - 0.5, current[-1].bottom + 0.5, False, current))
             current = [line]
         else:
             current.append(line)
-    bands.append((current[0].top - 0.5, current[-1].bottom + 0.5, True))
-    return bands
+    result.append(_Band(current[0].top - 0.5, current[-1].bottom + 0.5, True, current))
+    return result
+
+
+def _covers(horizontal: Sequence[Word], y: float, lo: float, hi: float) -> bool:
+    spans = [
+        (max(e["x0"], lo), min(e["x1"], hi))
+        for e in horizontal
+        if abs(e["top"] - y) <= _RULE_TOLERANCE and e["x1"] > lo and e["x0"] < hi
+    ]
+    return _covered(spans) >= 0.5 * (hi - lo)
+
+
+def _spanning_words(
+    bands: Sequence[_Band], horizontal: Sequence[Word], bounds: Sequence[float]
+) -> list[list[Word]]:
+    """Each band's words, with the words of a vertically merged cell moved to the first
+    row of its span: where no rule separates two ruled rows in one column (a merged ISCM
+    cell, its name centred in the middle row), that column's text belongs to the top."""
+    words = [[w for ln in b.lines for w in ln.words] for b in bands]
+    columns = range(len(bounds) - 1)
+    owner = [list(range(len(bands))) for _ in columns]
+    for i in range(1, len(bands)):
+        above, band = bands[i - 1], bands[i]
+        if above.open_bottom or abs(above.bottom - band.top) > _RULE_TOLERANCE:
+            continue
+        for k in columns:
+            if not _covers(horizontal, band.top, bounds[k], bounds[k + 1]):
+                owner[k][i] = owner[k][i - 1]
+    for k in columns:
+        lo, hi = bounds[k], bounds[k + 1]
+        for i, top in enumerate(owner[k]):
+            if top == i:
+                continue
+            moving = [w for w in words[i] if lo <= (w["x0"] + w["x1"]) / 2 < hi]
+            if moving:
+                words[i] = [w for w in words[i] if not lo <= (w["x0"] + w["x1"]) / 2 < hi]
+                words[top].extend(moving)
+    return words
 
 
 def _cells_of_band(
@@ -710,6 +793,7 @@ class PageContent:
     chars: int
     images: int
     grids: list[Grid] = field(default_factory=list)
+    height: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -822,7 +906,9 @@ def read_page(
     ]
     horizontal, vertical = _rulings(page)
     grids = _grids(page) if find_grids else []
-    return PageContent(pageno, words, horizontal, vertical, n_chars, len(page.images), grids)
+    return PageContent(
+        pageno, words, horizontal, vertical, n_chars, len(page.images), grids, float(page.height)
+    )
 
 
 def read_pages(
@@ -919,15 +1005,7 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
     layout = state.layout
     assert layout is not None
     bounds = layout.bounds
-    # Lines that run across the columns before the body starts are running heads; once
-    # the body has started, such a line ends the table on this page.
-    kept: list[_Line] = []
-    for line in body_lines:
-        if _crosses(line, bounds):
-            if kept:
-                break
-            continue
-        kept.append(line)
+    kept, ended = _table_lines(body_lines, bounds, profile, content)
     if kept:
         body_top = max(body_top, kept[0].top - 2 * kept[0].height)
     rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
@@ -938,30 +1016,74 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
     keys = layout.table.keys
     row_start = _date_row_start(bounds, keys.index(date_key)) if date_key in keys else None
     bands = _row_bands(kept, rule_ys, body_top, row_start)
+    if ended:
+        bands = _without_trailing_note(bands, bounds)
+    band_words = _spanning_words(bands, horizontal, bounds)
     body: list[PhysicalRow] = []
-    for top, bottom, open_bottom in bands:
-        band_lines = [ln for ln in kept if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1]
-        band_words = [w for ln in band_lines for w in ln.words]
-        if not band_words:
+    for band, words_of_band in zip(bands, band_words, strict=True):
+        if not words_of_band:
             continue
-        texts, italic = _cells_of_band(band_words, bounds)
+        texts, italic = _cells_of_band(words_of_band, bounds)
         body.append(
             PhysicalRow(
                 table=layout.table.index,
                 page=pageno,
-                bbox=(bounds[0], top, bounds[-1], bottom),
+                bbox=(bounds[0], band.top, bounds[-1], band.bottom),
                 columns=tuple(bounds),
                 cells=texts,
                 italic=italic,
                 kind="body",
-                open_bottom=open_bottom,
+                open_bottom=band.open_bottom,
             )
         )
     if body:
         body[0] = replace(body[0], first_on_page=True)
         body[-1] = replace(body[-1], last_on_page=True)
     rows.extend(body)
+    if ended:
+        state.layout = None  # the table ended on this page: prose or another table follows
     yield from rows
+
+
+def _without_trailing_note(bands: list[_Band], bounds: Sequence[float]) -> list[_Band]:
+    """When the table ends on this page (prose follows), a last band that is set apart is
+    a note under the table ("Source: IOM."), not a row: text under the closing rule of a
+    ruled table; unruled, a band further from the row above than any row is from the
+    next, or a single line in a single column (a row of the table fills several)."""
+    if len(bands) < 2 or not bands[-1].open_bottom or bands[-2].open_bottom:
+        return bands
+    last = bands[-1]
+    if last.ruled:
+        return bands[:-1]
+    gaps = [b.lines[0].top - a.lines[-1].bottom for a, b in itertools.pairwise(bands)]
+    if len(gaps) >= 2 and gaps[-1] > 1.5 * max(gaps[:-1]):
+        return bands[:-1]
+    texts, _ = _cells_of_band([w for ln in last.lines for w in ln.words], bounds)
+    if len(last.lines) == 1 and sum(1 for t in texts if t) == 1:
+        return bands[:-1]
+    return bands
+
+
+def _table_lines(
+    body_lines: Sequence[_Line], bounds: Sequence[float], profile: Profile, content: PageContent
+) -> tuple[list[_Line], bool]:
+    """The lines of the table on one page, and whether the table ends on this page.
+
+    Lines that run across the columns, or that are page furniture ("Page 3 of 10"), are
+    running heads when they come before the body; after it, they end the table on this
+    page. When more than a footer's worth of text follows (notes, prose, another table),
+    the table has ended for good and later pages need a header to start one again."""
+    kept: list[_Line] = []
+    page_bottom = content.height or max(ln.bottom for ln in body_lines)
+    for i, line in enumerate(body_lines):
+        if _crosses(line, bounds) or profile.is_furniture_line(line.text):
+            if not kept:
+                continue
+            rest = body_lines[i:]
+            footer = len(rest) <= 3 and all(ln.top > 0.8 * page_bottom for ln in rest)
+            return kept, not footer
+        kept.append(line)
+    return kept, False
 
 
 # --------------------------------------------------------------------------- generic

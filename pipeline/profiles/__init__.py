@@ -51,6 +51,7 @@ class Profile:
     missing_table_error: str
     columns: tuple[Column, ...] = ()
     furniture_patterns: tuple[re.Pattern[str], ...] = field(default=())
+    furniture_line_patterns: tuple[re.Pattern[str], ...] = field(default=())
     fields: tuple[Field, ...] = ()
     row_checks: tuple[RowCheck, ...] = ()
 
@@ -82,8 +83,15 @@ class Profile:
         return None
 
     def is_furniture(self, text: str) -> bool:
+        """A whole physical row that is page furniture."""
         line = " ".join(text.split()).casefold()
         return any(p.search(line) for p in self.furniture_patterns)
+
+    def is_furniture_line(self, text: str) -> bool:
+        """One visual line that is page furniture wherever it stands, even inside a cell
+        ("Page 1 of 2" printed just under a row that the page break left open)."""
+        line = " ".join(text.split()).casefold()
+        return any(p.search(line) for p in self.furniture_line_patterns)
 
 
 def available_profiles() -> list[str]:
@@ -108,9 +116,9 @@ def load_profile(name: str) -> Profile:
         )
         for c in data.get("columns", [])
     )
-    patterns = tuple(
-        re.compile(p, re.IGNORECASE) for p in data.get("furniture", {}).get("patterns", [])
-    )
+    furniture = data.get("furniture", {})
+    patterns = tuple(re.compile(p, re.IGNORECASE) for p in furniture.get("patterns", []))
+    line_patterns = tuple(re.compile(p, re.IGNORECASE) for p in furniture.get("line_patterns", []))
     return Profile(
         name=data["name"],
         kind=data["kind"],
@@ -118,6 +126,7 @@ def load_profile(name: str) -> Profile:
         missing_table_error=data.get("missing_table_error", "no table found"),
         columns=columns,
         furniture_patterns=patterns,
+        furniture_line_patterns=line_patterns,
         fields=tuple(field_from_toml(f) for f in data.get("fields", [])),
         row_checks=tuple(
             RowCheck(c["left"], c["op"], c["right"]) for c in data.get("row_checks", [])
