@@ -77,6 +77,26 @@ def running_furniture(rows: Sequence[PhysicalRow]) -> frozenset[str]:
     return frozenset(k for k, v in pages.items() if len(v) >= 2)
 
 
+def usually_filled(rows: Sequence[PhysicalRow]) -> dict[int, frozenset[int]]:
+    """Per table, the columns that have text in at least 90% of its body rows: the
+    generic profile's stand-in for required columns (a new row prints them)."""
+    totals: dict[int, int] = {}
+    filled: dict[int, dict[int, int]] = {}
+    for row in rows:
+        if row.kind != "body":
+            continue
+        totals[row.table] = totals.get(row.table, 0) + 1
+        per_column = filled.setdefault(row.table, {})
+        for k, cell in enumerate(row.cells):
+            if cell.strip():
+                per_column[k] = per_column.get(k, 0) + 1
+    return {
+        t: frozenset(k for k, n in filled.get(t, {}).items() if n >= 0.9 * total)
+        for t, total in totals.items()
+        if total >= 3
+    }
+
+
 def _furniture_key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.split()).casefold())
 
@@ -87,6 +107,7 @@ def classify_row(
     current: _Open | None,
     profile: Profile,
     running: frozenset[str] = frozenset(),
+    filled: frozenset[int] = frozenset(),
 ) -> Decision:
     """What a physical row is. The one place that decides.
 
@@ -109,7 +130,8 @@ def classify_row(
       then inherits the value of the row above.
 
     The generic profile has no date column: there a top-of-page row continues the one
-    before when its first cell is empty and the previous row was cut open by the break.
+    before when a column that nearly every row of the table fills (``usually_filled``:
+    a serial number, a date) is empty in it.
     """
     if row.kind == "header":
         return "header"
@@ -122,14 +144,13 @@ def classify_row(
     cross_page = current is not None and current.last.page < row.page
     if current is None or not cross_page:
         return "furniture" if furniture else "new"
-    prev = current.last
     cells = dict(zip(keys, row.cells, strict=False))
     date_key = profile.date_key
     if date_key is None:
         if furniture:
             return "furniture"
-        first = row.cells[0].strip() if row.cells else ""
-        return "continuation" if prev.open_bottom and not first else "new"
+        gaps = any(not row.cells[k].strip() for k in filled if k < len(row.cells))
+        return "continuation" if gaps else "new"
     assembled = {k: "\n".join(v) for k, v in current.lines.items()}
     if furniture:
         # "2017" alone at the top of a page looks like a page number, but it is the rest
@@ -203,6 +224,7 @@ def stitch(
     previous_done: LogicalRow | None = None
     fill = profile.fill_down_keys
     running = running_furniture(rows)
+    filled = usually_filled(rows)
     per_table: dict[int, int] = {}
     for row in rows:
         counts["physical_rows"] = counts.get("physical_rows", 0) + 1
@@ -212,7 +234,9 @@ def stitch(
             logical.append(previous_done)
             current = None
             previous_done = None
-        decision = classify_row(row, keys, current, profile, running)
+        decision = classify_row(
+            row, keys, current, profile, running, filled.get(row.table, frozenset())
+        )
         if decision in ("header", "furniture", "empty"):
             name = {"header": "header_rows", "furniture": "furniture_rows", "empty": "empty_rows"}
             counts[name[decision]] = counts.get(name[decision], 0) + 1
@@ -310,8 +334,9 @@ def generic_record(row: LogicalRow, source_file: str, labels: tuple[str, ...]) -
         "page_start": row.page_start,
         "page_end": row.page_end,
     }
-    for label, key in zip(labels, labels, strict=False):
-        record[label] = _text(row, key)
+    for label in labels:
+        lines = rejoin_wrapped_urls(row.cells.get(label, "").split("\n"))
+        record[label] = join_lines(lines)
     return record
 
 

@@ -584,9 +584,9 @@ def _river(lo: float, hi: float, words: Sequence[Word]) -> float:
 
 
 def _crosses(line: _Line, bounds: Sequence[float]) -> bool:
-    """Prose that runs across column boundaries is not part of the table: a word that
-    overhangs a boundary, or two words on either side of one that are only a word space
-    apart (cells are always at least two paddings apart)."""
+    """In a table without column rules, prose that runs across column boundaries is not
+    part of the table: a word that overhangs a boundary, or two words on either side of
+    one that are only a word space apart, as cells never are."""
     inner = bounds[1:-1]
     words = sorted(line.words, key=lambda w: w["x0"])
     for w in words:
@@ -601,6 +601,16 @@ def _crosses(line: _Line, bounds: Sequence[float]) -> bool:
             if any(centre_a < x <= centre_b for x in inner):
                 return True
     return line.x0 < bounds[0] - 20 or line.x1 > bounds[-1] + 20
+
+
+def _outside_rules(line: _Line, bounds: Sequence[float], vertical: Sequence[Word]) -> bool:
+    """In a table whose columns are ruled, a line at a height where no column rule runs
+    is outside the table (a note, prose, a footer)."""
+    y = (line.top + line.bottom) / 2
+    return not any(
+        e["top"] - 1 <= y <= e["bottom"] + 1 and bounds[0] - 2 <= e["x0"] <= bounds[-1] + 2
+        for e in vertical
+    )
 
 
 RowStart = Callable[[Sequence[_Line], _Line], bool]
@@ -1005,7 +1015,7 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
     layout = state.layout
     assert layout is not None
     bounds = layout.bounds
-    kept, ended = _table_lines(body_lines, bounds, profile, content)
+    kept, ended = _table_lines(body_lines, bounds, profile, content, layout.ruled_columns)
     if kept:
         body_top = max(body_top, kept[0].top - 2 * kept[0].height)
     rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
@@ -1065,18 +1075,29 @@ def _without_trailing_note(bands: list[_Band], bounds: Sequence[float]) -> list[
 
 
 def _table_lines(
-    body_lines: Sequence[_Line], bounds: Sequence[float], profile: Profile, content: PageContent
+    body_lines: Sequence[_Line],
+    bounds: Sequence[float],
+    profile: Profile,
+    content: PageContent,
+    ruled: bool,
 ) -> tuple[list[_Line], bool]:
     """The lines of the table on one page, and whether the table ends on this page.
 
-    Lines that run across the columns, or that are page furniture ("Page 3 of 10"), are
-    running heads when they come before the body; after it, they end the table on this
-    page. When more than a footer's worth of text follows (notes, prose, another table),
-    the table has ended for good and later pages need a header to start one again."""
+    Lines outside the table (across the columns, or where a ruled table has no column
+    rules) and page furniture ("Page 3 of 10") are running heads when they come before
+    the body; after it, they end the table on this page. When more than a footer's worth
+    of text follows (notes, prose, another table), the table has ended for good and later
+    pages need a header to start one again."""
     kept: list[_Line] = []
     page_bottom = content.height or max(ln.bottom for ln in body_lines)
+
+    def outside(line: _Line) -> bool:
+        if ruled:  # a "word" over a rule is two cells' text printed without a gap
+            return _outside_rules(line, bounds, content.vertical)
+        return _crosses(line, bounds)
+
     for i, line in enumerate(body_lines):
-        if _crosses(line, bounds) or profile.is_furniture_line(line.text):
+        if outside(line) or profile.is_furniture_line(line.text):
             if not kept:
                 continue
             rest = body_lines[i:]
@@ -1125,80 +1146,115 @@ def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
 
 
 def _generic_rows(content: PageContent, profile: Profile, state: _State) -> Iterator[PhysicalRow]:
-    """Generic profile: every ruled grid pdfplumber finds is a table whose first row is
-    its header. A grid continues the open table when its columns line up with it and it
-    either repeats the header rows or is the first grid on the page after the open table
-    reached the previous page's end; otherwise it starts a new table."""
+    """Generic profile: each ruled grid pdfplumber finds locates a table and its columns;
+    rows are then cut exactly as for a profile table (rules, the open band a page break
+    leaves under the last rule or above the first, merged cells), so a half row that
+    pdfplumber's own finder would drop is kept.
+
+    A grid continues the open table when its columns line up with it and it either
+    repeats the header rows or is the page's first grid right after the open table
+    reached the previous page's end; otherwise its first row is the header of a new one."""
     lines = _group_lines(content.words) if content.words else []
-    for g_index, grid in enumerate(content.grids):
+    grids = content.grids
+    for g_index, grid in enumerate(grids):
         bounds = list(grid.xs)
-        top, bottom = grid.ys[0], grid.ys[-1]
-        inside = [
+        lo = grids[g_index - 1].ys[-1] if g_index else float("-inf")
+        hi = grids[g_index + 1].ys[0] if g_index + 1 < len(grids) else float("inf")
+        region = [
             ln
             for ln in lines
-            if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1
-            and ln.x0 >= bounds[0] - 2
-            and ln.x1 <= bounds[-1] + 2
+            if lo < _line_mid(ln) < hi and ln.x0 >= bounds[0] - 2 and ln.x1 <= bounds[-1] + 2
         ]
-        bands = [(a, b) for a, b in itertools.pairwise(grid.ys)]
-        band_cells = []
-        for a, b in bands:
-            ws = [
-                _into_spanning_cell(w, grid)
-                for ln in inside
-                for w in ln.words
-                if a - 1 <= _mid(w) <= b + 1
-            ]
-            band_cells.append((a, b, ws, *_cells_of_band(ws, bounds)))
-        band_cells = [bc for bc in band_cells if bc[2]]
-        if not band_cells:
+        grid_bands = [
+            _Band(a, b, False, [ln for ln in region if a <= _line_mid(ln) <= b], True)
+            for a, b in itertools.pairwise(grid.ys)
+        ]
+        texts_of = [
+            _cells_of_band(
+                [_into_spanning_cell(w, grid) for ln in b.lines for w in ln.words], bounds
+            )
+            for b in grid_bands
+        ]
+        if not any(b.lines for b in grid_bands):
             continue
         layout = state.layout
-        continues = (
-            layout is not None
-            and _same_columns(layout.bounds, bounds)
-            and (
-                (bool(state.header_rows) and band_cells[0][3] == state.header_rows[0])
-                or (g_index == 0 and state.last_page_with_rows == content.number - 1)
-            )
-        )
-        n_header = 0
-        if continues and layout is not None:
+        same = layout is not None and _same_columns(layout.bounds, bounds)
+        repeats = same and bool(state.header_rows) and texts_of[0][0] == state.header_rows[0]
+        follows = g_index == 0 and state.last_page_with_rows == content.number - 1
+        if same and layout is not None and (repeats or follows):
             table = layout.table
-            for (_, _, _, texts, _), head in zip(band_cells, state.header_rows, strict=False):
-                if texts != head:
-                    break
-                n_header += 1
+            n_header = next(
+                (
+                    k
+                    for k, (texts, _) in enumerate(texts_of[: len(state.header_rows)])
+                    if texts != state.header_rows[k]
+                ),
+                min(len(texts_of), len(state.header_rows)),
+            )
         else:
-            header_texts = band_cells[0][3]
             index = len(state.tables) + 1
-            labels = unique_labels(header_texts)
+            labels = unique_labels(texts_of[0][0])
             table = TableLayout(index, labels, labels, content.number)
             state.tables.append(table)
             if index == 1:
-                above = [ln for ln in lines if ln.bottom <= top + 1]
-                state.title = _title_above(above)
+                state.title = _title_above([ln for ln in lines if ln.bottom <= grid.ys[0] + 1])
             state.layout = _Layout(table, bounds, True)
-            state.header_rows = [bc[3] for bc in band_cells[:3]]
+            state.header_rows = [t for t, _ in texts_of[:3]]
             n_header = 1
-        body_at = [k for k in range(len(band_cells)) if k >= n_header]
-        first_body = body_at[0] if body_at else -1
-        last_body = body_at[-1] if body_at else -1
-        last_grid = g_index == len(content.grids) - 1
-        for k, (a, b, _ws, texts, italic) in enumerate(band_cells):
+        for k in range(n_header):
+            texts, italic = texts_of[k]
             yield PhysicalRow(
                 table=table.index,
                 page=content.number,
-                bbox=(bounds[0], a, bounds[-1], b),
+                bbox=(bounds[0], grid.ys[k], bounds[-1], grid.ys[k + 1]),
                 columns=tuple(bounds),
                 cells=texts,
                 italic=italic,
-                kind="header" if k < n_header else "body",
-                first_on_page=k == first_body and g_index == 0,
-                last_on_page=k == last_body and last_grid,
-                open_bottom=k == last_body and last_grid,
+                kind="header",
             )
-        state.last_page_with_rows = content.number if last_grid else 0
+        body_top = grid.ys[n_header] if n_header else grid.ys[0]
+        # above the first rule only when the table goes on from the previous page
+        candidates = [
+            ln for ln in region if _line_mid(ln) > body_top or (n_header == 0 and follows)
+        ]
+        kept, ended = _table_lines(candidates, bounds, profile, content, ruled=True)
+        bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
+        if ended:
+            bands = _without_trailing_note(bands, bounds)
+        band_words = _spanning_words(bands, content.horizontal, bounds)
+        body: list[PhysicalRow] = []
+        for band, words in zip(bands, band_words, strict=True):
+            if not words:
+                continue
+            texts, italic = _cells_of_band([_into_spanning_cell(w, grid) for w in words], bounds)
+            body.append(
+                PhysicalRow(
+                    table=table.index,
+                    page=content.number,
+                    bbox=(bounds[0], band.top, bounds[-1], band.bottom),
+                    columns=tuple(bounds),
+                    cells=texts,
+                    italic=italic,
+                    kind="body",
+                    open_bottom=band.open_bottom,
+                )
+            )
+        last_grid = g_index == len(grids) - 1
+        if body:
+            body[0] = replace(body[0], first_on_page=g_index == 0)
+            body[-1] = replace(body[-1], last_on_page=last_grid)
+        yield from body
+        state.last_page_with_rows = content.number if last_grid and not ended else 0
+        if ended:
+            state.layout = None
+
+
+def _words(band: _Band) -> list[Word]:
+    return [w for ln in band.lines for w in ln.words]
+
+
+def _line_mid(line: _Line) -> float:
+    return (line.top + line.bottom) / 2
 
 
 # --------------------------------------------------------------------------- document

@@ -42,3 +42,28 @@ def test_output_equals_expected(entry: dict[str, Any], name: str, run_fixture: A
                 )
     assert len(got) == len(expected), f"{name}: {len(got)} rows, expected {len(expected)}"
     assert not problems, f"{entry['name']}:\n" + "\n".join(problems[:30])
+
+
+GENERIC = [f for f in ENTRIES if f.get("generic")]
+
+
+@pytest.mark.parametrize("entry", GENERIC, ids=[f["name"] for f in GENERIC])
+def test_generic_profile_table_equals_expected(entry: dict[str, Any], run_fixture: Any) -> None:
+    """The same fixture through --profile generic: one table, columns as printed."""
+    pdf = ROOT / entry["pdf"]
+    expected_dir = ROOT / entry["expected"] / "generic" / "tables"
+    out = run_fixture(pdf, "generic")
+    got_tables = sorted(p.name for p in (out / "tables").glob("*.csv"))
+    assert got_tables == sorted(p.name for p in expected_dir.glob("*.csv"))
+    for expected_path in expected_dir.glob("*.csv"):
+        exp_cols, expected = _read(expected_path)
+        got_cols, got = _read(out / "tables" / expected_path.name)
+        assert got_cols == exp_cols
+        problems = [
+            f"row {i} {col}:\n  expected {e[col]!r}\n  got      {g[col]!r}"
+            for i, (e, g) in enumerate(zip(expected, got, strict=False), start=1)
+            for col in exp_cols
+            if e[col] != g[col]
+        ]
+        assert len(got) == len(expected), f"{len(got)} rows, expected {len(expected)}"
+        assert not problems, f"{entry['name']} (generic):\n" + "\n".join(problems[:30])
