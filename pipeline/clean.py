@@ -257,7 +257,8 @@ def stitch(
         if decisions is not None:
             decisions.append((row, "new", current.row.row_index))
         if previous_done is not None and previous_done.table == row.table:
-            for k in fill:
+            merged = {key for key, m in zip(keys, row.merged, strict=False) if m}
+            for k in (*fill, *sorted(merged - set(fill))):
                 if not current.lines.get(k) and previous_done.cells.get(k):
                     current.lines[k] = previous_done.cells[k].split("\n")
                     current.italic_chars[k] = previous_done.italic.get(k, False)

@@ -724,10 +724,11 @@ def _covers(horizontal: Sequence[Word], y: float, lo: float, hi: float) -> bool:
 
 def _spanning_words(
     bands: Sequence[_Band], horizontal: Sequence[Word], bounds: Sequence[float]
-) -> list[list[Word]]:
+) -> tuple[list[list[Word]], list[tuple[bool, ...]]]:
     """Each band's words, with the words of a vertically merged cell moved to the first
     row of its span: where no rule separates two ruled rows in one column (a merged ISCM
-    cell, its name centred in the middle row), that column's text belongs to the top."""
+    cell, its name centred in the middle row), that column's text belongs to the top.
+    Also returns, per band, which of its cells are merged with the cell above."""
     words = [[w for ln in b.lines for w in ln.words] for b in bands]
     columns = range(len(bounds) - 1)
     owner = [list(range(len(bands))) for _ in columns]
@@ -747,7 +748,8 @@ def _spanning_words(
             if moving:
                 words[i] = [w for w in words[i] if not lo <= (w["x0"] + w["x1"]) / 2 < hi]
                 words[top].extend(moving)
-    return words
+    merged = [tuple(owner[k][i] != i for k in columns) for i in range(len(bands))]
+    return words, merged
 
 
 def _cells_of_band(
@@ -1028,9 +1030,9 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
     bands = _row_bands(kept, rule_ys, body_top, row_start)
     if ended:
         bands = _without_trailing_note(bands, bounds)
-    band_words = _spanning_words(bands, horizontal, bounds)
+    band_words, merged = _spanning_words(bands, horizontal, bounds)
     body: list[PhysicalRow] = []
-    for band, words_of_band in zip(bands, band_words, strict=True):
+    for band, words_of_band, merged_cells in zip(bands, band_words, merged, strict=True):
         if not words_of_band:
             continue
         texts, italic = _cells_of_band(words_of_band, bounds)
@@ -1044,6 +1046,7 @@ def _page_rows(content: PageContent, profile: Profile, state: _State) -> Iterato
                 italic=italic,
                 kind="body",
                 open_bottom=band.open_bottom,
+                merged=merged_cells,
             )
         )
     if body:
@@ -1221,9 +1224,9 @@ def _generic_rows(content: PageContent, profile: Profile, state: _State) -> Iter
         bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
         if ended:
             bands = _without_trailing_note(bands, bounds)
-        band_words = _spanning_words(bands, content.horizontal, bounds)
+        band_words, merged = _spanning_words(bands, content.horizontal, bounds)
         body: list[PhysicalRow] = []
-        for band, words in zip(bands, band_words, strict=True):
+        for band, words, merged_cells in zip(bands, band_words, merged, strict=True):
             if not words:
                 continue
             texts, italic = _cells_of_band([_into_spanning_cell(w, grid) for w in words], bounds)
@@ -1237,6 +1240,7 @@ def _generic_rows(content: PageContent, profile: Profile, state: _State) -> Iter
                     italic=italic,
                     kind="body",
                     open_bottom=band.open_bottom,
+                    merged=merged_cells,
                 )
             )
         last_grid = g_index == len(grids) - 1

@@ -38,6 +38,9 @@ class PhysicalRow:
     columns: tuple[float, ...] = ()
     """x positions the cells were cut at: left edge, the boundaries between columns, right
     edge (len(cells) + 1 values). Only ``inspect`` draws them; not kept in stage files."""
+    merged: tuple[bool, ...] = ()
+    """Per cell: no rule separates it from the cell above (a vertically merged cell), so
+    its text is the one above; clean fills it down."""
 
 
 @dataclass(frozen=True)

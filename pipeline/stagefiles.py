@@ -37,6 +37,7 @@ EXTRACTED = pa.schema(
         ("first_on_page", pa.bool_()),
         ("last_on_page", pa.bool_()),
         ("open_bottom", pa.bool_()),
+        ("merged", pa.list_(pa.bool_())),
     ]
 )
 
@@ -93,6 +94,7 @@ def write_extracted(out: Path, extractions: Sequence[Extraction]) -> None:
         columns["first_on_page"].append(r.first_on_page)
         columns["last_on_page"].append(r.last_on_page)
         columns["open_bottom"].append(r.open_bottom)
+        columns["merged"].append(list(r.merged))
     with atomic_path(_stage_dir(out) / "extracted.parquet") as tmp:
         pq.write_table(pa.table(columns, schema=EXTRACTED), tmp)
     write_documents(out, [e.document for e in extractions], [])
@@ -116,6 +118,7 @@ def read_extracted(out: Path) -> list[Extraction]:
                 first_on_page=rec["first_on_page"],
                 last_on_page=rec["last_on_page"],
                 open_bottom=rec["open_bottom"],
+                merged=tuple(rec["merged"]),
             )
         )
     return list(by_file.values())
