@@ -14,9 +14,10 @@ Failed inputs are never cached: they are retried on every run. A hit is re-stamp
 the file's current path and name, so the outputs are identical with and without the
 cache; only ``report.json`` tells them apart (``cached``, ``seconds``).
 
-Entries are pickles: the cache is local and written by this program only; do not point
-``--cache-dir`` at a folder other people can write to. An entry that cannot be read (a
-different Python, a truncated file) is a miss and is overwritten.
+Entries are JSON, never pickles: whoever can write to the cache folder can at worst make
+a rerun report wrong data for a PDF it already parsed (so do not share ``--cache-dir``
+with people you do not trust), but cannot run code. An entry that cannot be read (a
+truncated file, an older format) is a miss and is overwritten.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 import logging
-import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,10 +37,17 @@ from pipeline import __version__
 from pipeline.emit import atomic_path
 from pipeline.extract import sha256_file
 from pipeline.runner import FileResult, Options, parse_inputs
+from pipeline.stagefiles import (
+    document_from_json,
+    document_to_json,
+    record_from_json,
+    record_to_json,
+    reject_from_json,
+)
 
 log = logging.getLogger("pipeline")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bump when the stored structure changes, so old entries miss instead of breaking."""
 
 
@@ -82,26 +90,25 @@ class ResultCache:
 
     def entry(self, sha256: str) -> Path:
         key = hashlib.sha256(f"{self._salt}\0{sha256}".encode()).hexdigest()
-        return self.folder / f"{key[:32]}.pickle"
+        return self.folder / f"{key[:32]}.json"
 
     def get(self, path: Path, sha256: str) -> FileResult | None:
         entry = self.entry(sha256)
         if not entry.is_file():
             return None
         try:
-            with entry.open("rb") as f:
-                stored = pickle.load(f)
+            stored = json.loads(entry.read_text(encoding="utf-8"))
+            if stored.get("format") != CACHE_FORMAT or stored.get("sha256") != sha256:
+                return None
+            result = FileResult(
+                document_from_json(stored["document"]),
+                [record_from_json(r) for r in stored["records"]],
+                [reject_from_json(r) for r in stored["rejects"]],
+            )
         except Exception as exc:  # unreadable entry: a miss, rewritten after parsing
             log.debug("cache: ignoring unreadable %s (%s)", entry.name, exc)
             return None
-        if not (
-            isinstance(stored, dict)
-            and stored.get("format") == CACHE_FORMAT
-            and stored.get("sha256") == sha256
-            and isinstance(stored.get("result"), FileResult)
-        ):
-            return None
-        return _restamp(stored["result"], path)
+        return _restamp(result, path)
 
     def put(self, result: FileResult) -> None:
         d = result.document
@@ -110,11 +117,13 @@ class ResultCache:
         stored = {
             "format": CACHE_FORMAT,
             "sha256": d.sha256,
-            "result": dataclasses.replace(result, extraction=None, cached=False),
+            "document": document_to_json(d),
+            "records": [record_to_json(r) for r in result.records],
+            "rejects": [dataclasses.asdict(r) for r in result.rejects],
         }
         try:
-            with atomic_path(self.entry(d.sha256)) as tmp, tmp.open("wb") as f:
-                pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL)
+            with atomic_path(self.entry(d.sha256)) as tmp:
+                tmp.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
         except OSError as exc:  # a read-only or full disk costs speed, not the run
             log.warning("cache: cannot write %s (%s)", self.folder, exc.strerror or exc)
 

@@ -75,7 +75,7 @@ def read_documents(out: Path) -> tuple[list[Document], list[Reject]]:
         raise UsageError(f"{path}: missing; run the previous stage first")
     data = json.loads(path.read_text(encoding="utf-8"))
     docs = [_document_from(d) for d in data["documents"]]
-    rejects = [Reject(**{**r, "cells": tuple(r["cells"])}) for r in data["rejects"]]
+    rejects = [reject_from_json(r) for r in data["rejects"]]
     return docs, rejects
 
 
@@ -145,6 +145,32 @@ def _from_json(text: str) -> dict[str, Any]:
     return record
 
 
+def record_to_json(record: dict[str, Any]) -> str:
+    """A cleaned record as JSON (dates tagged), for stage files and the result cache."""
+    return _jsonable(record)
+
+
+def record_from_json(text: str) -> dict[str, Any]:
+    record = _from_json(text)
+    if "_cells" in record:
+        record["_cells"] = tuple(record["_cells"])
+    if "_iscm_parts" in record:
+        record["_iscm_parts"] = [tuple(p) for p in record["_iscm_parts"]]
+    return record
+
+
+def document_to_json(doc: Document) -> dict[str, Any]:
+    return _document_json(doc)
+
+
+def document_from_json(data: dict[str, Any]) -> Document:
+    return _document_from(dict(data))
+
+
+def reject_from_json(data: dict[str, Any]) -> Reject:
+    return Reject(**{**data, "cells": tuple(data["cells"])})
+
+
 def write_cleaned(out: Path, cleaned: Sequence[Cleaned]) -> None:
     """One row per logical row: its position and its parsed fields (as JSON, because the
     generic profile's columns differ from table to table)."""
@@ -174,12 +200,7 @@ def read_cleaned(out: Path) -> list[Cleaned]:
         raise UsageError(f"{path}: missing; run `clean` first")
     by_file = {d.source_file: Cleaned(d) for d in docs}
     for rec in pq.read_table(path, columns=["source_file", "record"]).to_pylist():
-        record = _from_json(rec["record"])
-        if "_cells" in record:
-            record["_cells"] = tuple(record["_cells"])
-        if "_iscm_parts" in record:
-            record["_iscm_parts"] = [tuple(p) for p in record["_iscm_parts"]]
-        by_file[rec["source_file"]].records.append(record)
+        by_file[rec["source_file"]].records.append(record_from_json(rec["record"]))
     for r in rejects:
         by_file[r.source_file].rejects.append(r)
     return list(by_file.values())

@@ -142,7 +142,7 @@ def test_an_unreadable_entry_is_a_miss_and_is_rewritten(
     sha = cache_module.sha256_file(pdf)
     hit = cache.get(pdf, sha)
     assert hit is not None
-    cache.entry(sha).write_bytes(b"not a pickle")
+    cache.entry(sha).write_bytes(b"not json")
     assert cache.get(pdf, sha) is None
     cache.put(hit)
     assert cache.get(pdf, sha) is not None
@@ -176,5 +176,30 @@ def test_cli_caches_under_out_and_no_cache_reparses(tmp_path: Path) -> None:
     assert cached("--no-cache") == [False]
     assert not (out / ".cache").exists()
     assert cached() == [False]
-    assert list((out / ".cache").glob("*.pickle"))
+    assert list((out / ".cache").glob("*.json"))
     assert cached() == [True]
+
+
+def test_cache_entries_are_data_not_code(tmp_path: Path) -> None:
+    """A cache entry is JSON: a planted pickle is never unpickled (it would run code)."""
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(RAW_PDF), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    (entry,) = (out / ".cache").glob("*.json")
+    json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_bytes(b"\x80\x04cos\nsystem\n(S'touch pwned'\ntR.")
+    again = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(RAW_PDF), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert again.returncode == 0 and not (tmp_path / "pwned").exists()
