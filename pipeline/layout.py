@@ -1,0 +1,891 @@
+"""layout: find the table in one page's words and ruling lines, and cut it into rows.
+
+Pure geometry, no PDF library: ``extract`` reads each page once into a ``PageContent``
+(words with fonts, ruling segments, and for the generic profile pdfplumber's grids) and
+hands the pages here in order, because a table's layout carries from page to page.
+
+* the table is found by its **header names** (profile aliases), on any page
+  (``find_header``); the generic profile takes a ruled grid's first row instead;
+* columns come from vertical ruling lines where the producer drew them, else from the
+  header cells' positions refined by the white "river" between body words;
+* rows come from horizontal ruling lines where drawn (a table cut by a page break has its
+  open edge closed at the text that follows on from the last rule), else from vertical
+  gaps between lines and from the date column (a new complete date starts a row);
+* a vertically merged cell (no rule across its column) gives its text to the top of its
+  span; prose, notes and page furniture end the table on a page;
+* each word goes to the cell its centre falls in, lines kept, fonts kept (italic).
+
+No decision about what a row *means* is made here: repeated headers are marked, every
+other row is passed on, and clean decides about continuations, fill-down and furniture.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import statistics
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pipeline.model import PhysicalRow, TableLayout
+from pipeline.normalise.dates import DateParseError, parse_date_range
+from pipeline.profiles import Profile, header_key
+
+Word = dict[str, Any]
+
+_ITALIC_FONT = re.compile(r"italic|oblique|-(bold)?it$", re.IGNORECASE)
+_RULE_TOLERANCE = 1.5  # pt: edges closer than this are one ruling line
+_MIN_RULE_COVER = 0.5  # a horizontal rule must cover half the table width
+
+
+@dataclass
+class _Line:
+    words: list[Word]
+    top: float
+    bottom: float
+
+    @property
+    def x0(self) -> float:
+        return float(min(w["x0"] for w in self.words))
+
+    @property
+    def x1(self) -> float:
+        return float(max(w["x1"] for w in self.words))
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def text(self) -> str:
+        return _join_words(self.words)
+
+
+@dataclass
+class _HeaderCell:
+    key: str
+    label: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class _Header:
+    cells: list[_HeaderCell]
+    top: float
+    bottom: float
+
+
+@dataclass
+class _Layout:
+    """Column geometry of the open table, carried to pages that repeat no header."""
+
+    table: TableLayout
+    bounds: list[float]  # len(keys) + 1 x positions, left edge to right edge
+    ruled_columns: bool = False
+
+
+@dataclass
+class LayoutState:
+    tables: list[TableLayout] = field(default_factory=list)
+    layout: _Layout | None = None
+    title: str = ""
+    near_misses: list[str] = field(default_factory=list)
+    header_rows: list[tuple[str, ...]] = field(default_factory=list)
+    """Generic profile: the first rows of the open table as printed on its first page."""
+    last_page_with_rows: int = 0
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _join_words(words: Sequence[Word]) -> str:
+    """Words of one visual line, left to right. pdfplumber splits a word where its font
+    changes (italic inside a word), so touching words are glued back without a space."""
+    out: list[str] = []
+    prev: Word | None = None
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if prev is not None:
+            gap = w["x0"] - prev["x1"]
+            out.append("" if gap < 0.12 * (prev["bottom"] - prev["top"]) else " ")
+        out.append(w["text"])
+        prev = w
+    return "".join(out)
+
+
+def _group_lines(words: Sequence[Word]) -> list[_Line]:
+    """Words whose vertical extents mostly overlap are one visual line."""
+    lines: list[_Line] = []
+    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        if lines:
+            line = lines[-1]
+            overlap = min(line.bottom, w["bottom"]) - max(line.top, w["top"])
+            if overlap > 0.5 * min(line.height, w["bottom"] - w["top"]):
+                line.words.append(w)
+                line.bottom = max(line.bottom, w["bottom"])
+                continue
+        lines.append(_Line([w], w["top"], w["bottom"]))
+    return lines
+
+
+def _is_italic(words: Sequence[Word]) -> bool:
+    total = sum(len(w["text"]) for w in words)
+    italic = sum(len(w["text"]) for w in words if _ITALIC_FONT.search(w.get("fontname", "")))
+    return total > 0 and italic * 2 > total
+
+
+# --------------------------------------------------------------------------- rulings
+
+
+def _rule_ys(horizontal: Sequence[Word], left: float, right: float) -> list[float]:
+    """y positions of horizontal rules covering at least half of [left, right].
+
+    Producers draw a row's border cell by cell, so coverage is summed over segments."""
+    width = max(right - left, 1.0)
+    by_y: list[tuple[float, float, float]] = sorted(
+        (e["top"], max(e["x0"], left), min(e["x1"], right)) for e in horizontal
+    )
+    ys: list[float] = []
+    i = 0
+    while i < len(by_y):
+        y0 = by_y[i][0]
+        spans: list[tuple[float, float]] = []
+        while i < len(by_y) and by_y[i][0] - y0 <= _RULE_TOLERANCE:
+            if by_y[i][2] > by_y[i][1]:
+                spans.append((by_y[i][1], by_y[i][2]))
+            i += 1
+        if _covered(spans) >= _MIN_RULE_COVER * width:
+            ys.append(y0)
+    return ys
+
+
+def _covered(spans: list[tuple[float, float]]) -> float:
+    total = 0.0
+    end = float("-inf")
+    for a, b in sorted(spans):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
+
+
+def _vertical_xs(vertical: Sequence[Word], top: float, bottom: float) -> list[float]:
+    """x positions of vertical rules crossing the band [top, bottom]."""
+    xs = sorted(e["x0"] for e in vertical if e["top"] <= top + 1 and e["bottom"] >= bottom - 1)
+    merged: list[float] = []
+    for x in xs:
+        if not merged or x - merged[-1] > _RULE_TOLERANCE:
+            merged.append(x)
+    return merged
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _header_cells(lines: Sequence[_Line], v_rules: Sequence[float]) -> list[list[Word]]:
+    """Cluster the words of a 1-3 line header band into cells: words close on a line, or
+    stacked above each other (a wrapped header such as "Event /" over "Title"), are one
+    cell, unless a vertical ruling separates them."""
+    words = sorted((w for line in lines for w in line.words), key=lambda w: w["x0"])
+    cells: list[list[Word]] = []
+    right = float("-inf")
+    for w in words:
+        size = w["bottom"] - w["top"]
+        ruled_apart = any(right - 0.5 <= x <= w["x0"] + 0.5 for x in v_rules)
+        if cells and w["x0"] <= right + 0.45 * size and not ruled_apart:
+            cells[-1].append(w)
+            right = max(right, w["x1"])
+        else:
+            cells.append([w])
+            right = w["x1"]
+    return cells
+
+
+def _cell_text(words: Sequence[Word]) -> str:
+    return " ".join(line.text for line in _group_lines(words))
+
+
+def _match_profile_header(
+    lines: Sequence[_Line], v_rules: Sequence[float], profile: Profile
+) -> tuple[list[_HeaderCell], list[_HeaderCell]]:
+    """Header cells matched to profile columns, and the cells no alias names.
+
+    An unnamed cell ("No.", "Remarks") is still a column of the table: it gets a key of
+    its own (``_extra<n>``) so its text cannot leak into its neighbours' cells."""
+    matched: list[_HeaderCell] = []
+    unmatched: list[_HeaderCell] = []
+    used: set[str] = set()
+    for words in _header_cells(lines, v_rules):
+        label = _cell_text(words)
+        key = header_key(label)
+        x0 = min(w["x0"] for w in words)
+        x1 = max(w["x1"] for w in words)
+        column = next(
+            (c for c in profile.columns if c.key not in used and key in c.alias_keys), None
+        )
+        if column is None:
+            extra = f"_extra{len(unmatched) + 1}"
+            unmatched.append(_HeaderCell(extra, " ".join(label.split()), x0, x1))
+            continue
+        used.add(column.key)
+        matched.append(_HeaderCell(column.key, " ".join(label.split()), x0, x1))
+    return matched, unmatched
+
+
+def _find_header(
+    lines: Sequence[_Line], vertical: Sequence[Word], profile: Profile, state: LayoutState
+) -> tuple[int, int, _Header] | None:
+    """The first band of 1-3 lines whose cells name every required column.
+
+    Returns (first line index, line count, header). Of several band heights that match,
+    the one naming most columns wins; at equal counts the taller band, so a wrapped
+    header cell ("Event /" over "Title") is not cut in half."""
+    required = set(profile.required_keys)
+    for i, first in enumerate(lines):
+        best: tuple[int, int, _Header] | None = None
+        best_score = (-1, 0, 0)
+        for size in (1, 2, 3):
+            band = lines[i : i + size]
+            if len(band) < size:
+                break
+            if size > 1 and band[-1].top - band[-2].bottom > 0.8 * band[-2].height:
+                break
+            v_rules = _vertical_xs(vertical, band[0].top, band[-1].bottom)
+            cells, unmatched = _match_profile_header(band, v_rules, profile)
+            keys = {c.key for c in cells}
+            if not required <= keys:
+                if size == 1 and len(keys) >= max(2, len(required) - 2):
+                    missing = [c.aliases[0] for c in profile.columns if c.key in required - keys]
+                    state.near_misses.append(
+                        f"table header lacks required column {', '.join(map(repr, missing))}"
+                    )
+                continue
+            # most named columns; then fewest unnamed cells (a taller band that swallowed
+            # the first body row names fewer); then the taller band (a wrapped header)
+            score = (len(cells), -len(unmatched), size)
+            if score > best_score:
+                best_score = score
+                columns = sorted([*cells, *unmatched], key=lambda c: c.x0)
+                header = _Header(columns, first.top, band[-1].bottom)
+                best = (i, size, header)
+        if best is not None:
+            return best
+    return None
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _column_bounds(
+    header: _Header,
+    body_words: Sequence[Word],
+    v_rules: Sequence[float],
+) -> tuple[list[float], bool]:
+    """Column boundaries: the ruling between two header cells where one is drawn,
+    otherwise the middle of the widest run of x where no body word lies (the river)."""
+    cells = header.cells
+    bounds: list[float] = []
+    ruled = True
+    for left, right in itertools.pairwise(cells):
+        lo, hi = left.x1, right.x0
+        rule = [x for x in v_rules if lo - 1 <= x <= hi + 1]
+        if rule:
+            bounds.append(min(rule, key=lambda x: abs(x - (lo + hi) / 2)))
+            continue
+        ruled = False
+        bounds.append(_river(lo, hi, body_words))
+    xs_left = [w["x0"] for w in body_words] + [cells[0].x0]
+    xs_right = [w["x1"] for w in body_words] + [cells[-1].x1]
+    left_rules = [x for x in v_rules if x <= cells[0].x0 + 1]
+    right_rules = [x for x in v_rules if x >= cells[-1].x1 - 1]
+    left_edge = max(left_rules) if left_rules else min(xs_left) - 1
+    right_edge = min(right_rules) if right_rules else max(xs_right) + 1
+    return [left_edge, *bounds, right_edge], ruled and bool(v_rules)
+
+
+def _river(lo: float, hi: float, words: Sequence[Word]) -> float:
+    if hi <= lo:
+        return (lo + hi) / 2
+    step = 0.5
+    n = int((hi - lo) / step) + 1
+    xs = [lo + k * step for k in range(n)]
+    # cover[k] = number of words with x0 < xs[k] < x1: one +1/-1 per word, then a
+    # running sum (O(words + steps), not O(words x steps))
+    delta = [0] * (n + 1)
+    for w in words:
+        x0, x1 = w["x0"], w["x1"]
+        if x1 <= lo or x0 >= xs[-1]:
+            continue
+        a = bisect.bisect_right(xs, x0)  # first k with xs[k] > x0
+        b = bisect.bisect_left(xs, x1)  # first k with xs[k] >= x1
+        if a < b:
+            delta[a] += 1
+            delta[b] -= 1
+    cover = list(itertools.accumulate(delta[:n]))
+    least = min(cover)
+    best_run: tuple[int, int] = (0, 0)
+    start: int | None = None
+    for k, c in enumerate([*cover, least + 1]):
+        if c == least and start is None:
+            start = k
+        elif c != least and start is not None:
+            if k - start > best_run[1] - best_run[0]:
+                best_run = (start, k)
+            start = None
+    a, b = best_run
+    return (xs[a] + xs[b - 1]) / 2
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _crosses(line: _Line, bounds: Sequence[float]) -> bool:
+    """In a table without column rules, prose that runs across column boundaries is not
+    part of the table: a word that overhangs a boundary, or two words on either side of
+    one that are only a word space apart, as cells never are."""
+    inner = bounds[1:-1]
+    words = sorted(line.words, key=lambda w: w["x0"])
+    for w in words:
+        size = w["bottom"] - w["top"]
+        for x in inner:
+            if w["x0"] < x - size and w["x1"] > x + size:
+                return True
+    for a, b in itertools.pairwise(words):
+        size = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
+        if b["x0"] - a["x1"] < 0.45 * size:
+            centre_a, centre_b = (a["x0"] + a["x1"]) / 2, (b["x0"] + b["x1"]) / 2
+            if any(centre_a < x <= centre_b for x in inner):
+                return True
+    return line.x0 < bounds[0] - 20 or line.x1 > bounds[-1] + 20
+
+
+def _outside_rules(line: _Line, bounds: Sequence[float], vertical: Sequence[Word]) -> bool:
+    """In a table whose columns are ruled, a line at a height where no column rule runs
+    is outside the table (a note, prose, a footer)."""
+    y = (line.top + line.bottom) / 2
+    return not any(
+        e["top"] - 1 <= y <= e["bottom"] + 1 and bounds[0] - 2 <= e["x0"] <= bounds[-1] + 2
+        for e in vertical
+    )
+
+
+RowStart = Callable[[Sequence[_Line], _Line], bool]
+"""Given the lines of the row so far and the next line: does the next line start a row?"""
+
+
+def _date_row_start(bounds: Sequence[float], column: int) -> RowStart:
+    """Without rulings, a line starts a new row when it has text in the date column and
+    the date of the row so far is already complete ("November 30 -" is not)."""
+    lo, hi = bounds[column], bounds[column + 1]
+
+    def in_column(line: _Line) -> str:
+        return _join_words([w for w in line.words if lo <= (w["x0"] + w["x1"]) / 2 < hi])
+
+    def starts(current: Sequence[_Line], line: _Line) -> bool:
+        if not in_column(line):
+            return False
+        so_far = " ".join(t for t in (in_column(ln) for ln in current) if t)
+        if not so_far:
+            return False
+        try:
+            parse_date_range(so_far)
+        except DateParseError:
+            return False
+        return True
+
+    return starts
+
+
+@dataclass
+class _Band:
+    top: float
+    bottom: float
+    open_bottom: bool
+    lines: list[_Line]
+    ruled: bool = False
+
+
+def _near_rule(lines: Sequence[_Line], rule: float, downwards: bool) -> list[_Line]:
+    """Lines that follow on from a rule without a gap: walking away from it, stop at the
+    first gap of more than 1.5 line heights (what lies beyond is a footer or a head)."""
+    taken: list[_Line] = []
+    edge = rule
+    for ln in lines if downwards else list(reversed(lines)):
+        gap = ln.top - edge if downwards else edge - ln.bottom
+        if gap > 1.5 * ln.height:
+            break
+        taken.append(ln)
+        edge = ln.bottom if downwards else ln.top
+    return taken if downwards else list(reversed(taken))
+
+
+def _row_bands(
+    lines: Sequence[_Line],
+    rule_ys: Sequence[float],
+    body_top: float,
+    row_start: RowStart | None = None,
+) -> list[_Band]:
+    """The rows on one page, each with its lines (every line in exactly one row).
+
+    With horizontal rules, rows are the bands between them; text right above the first
+    or below the last rule belongs to a row the page break left open. Without rules, a
+    row ends at a gap clearly larger than the gaps between a cell's wrapped lines, or
+    where ``row_start`` (the profile's date column) says a new row begins."""
+    if not lines:
+        return []
+    ys = [y for y in rule_ys if y >= body_top - _RULE_TOLERANCE]
+    if len(ys) >= 2 or (ys and lines[0].top > ys[0]):
+
+        def mid(ln: _Line) -> float:
+            return (ln.top + ln.bottom) / 2
+
+        bands = [_Band(a, b, False, [], True) for a, b in itertools.pairwise(ys)]
+        above = _near_rule([ln for ln in lines if mid(ln) < ys[0]], ys[0], downwards=False)
+        below = _near_rule([ln for ln in lines if mid(ln) > ys[-1]], ys[-1], downwards=True)
+        for ln in lines:
+            for band in bands:
+                if band.top <= mid(ln) <= band.bottom:
+                    band.lines.append(ln)
+                    break
+        out = [b for b in bands if b.lines]
+        if above:
+            out.insert(0, _Band(above[0].top - 0.5, ys[0], False, above, True))
+        if below:
+            out.append(_Band(ys[-1], below[-1].bottom + 0.5, True, below, True))
+        return out
+    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
+    height = statistics.median(ln.height for ln in lines)
+    tight = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else min(gaps, default=0.0)
+    threshold = max(0.5 * height, 1.8 * max(tight, 0.0))
+    result: list[_Band] = []
+    current = [lines[0]]
+    for gap, line in zip(gaps, lines[1:], strict=False):
+        if gap > threshold or (row_start is not None and row_start(current, line)):
+            result.append(_Band(current[0].top - 0.5, current[-1].bottom + 0.5, False, current))
+            current = [line]
+        else:
+            current.append(line)
+    result.append(_Band(current[0].top - 0.5, current[-1].bottom + 0.5, True, current))
+    return result
+
+
+def _covers(horizontal: Sequence[Word], y: float, lo: float, hi: float) -> bool:
+    spans = [
+        (max(e["x0"], lo), min(e["x1"], hi))
+        for e in horizontal
+        if abs(e["top"] - y) <= _RULE_TOLERANCE and e["x1"] > lo and e["x0"] < hi
+    ]
+    return _covered(spans) >= 0.5 * (hi - lo)
+
+
+def _spanning_words(
+    bands: Sequence[_Band], horizontal: Sequence[Word], bounds: Sequence[float]
+) -> tuple[list[list[Word]], list[tuple[bool, ...]]]:
+    """Each band's words, with the words of a vertically merged cell moved to the first
+    row of its span: where no rule separates two ruled rows in one column (a merged ISCM
+    cell, its name centred in the middle row), that column's text belongs to the top.
+    Also returns, per band, which of its cells are merged with the cell above."""
+    words = [[w for ln in b.lines for w in ln.words] for b in bands]
+    columns = range(len(bounds) - 1)
+    owner = [list(range(len(bands))) for _ in columns]
+    for i in range(1, len(bands)):
+        above, band = bands[i - 1], bands[i]
+        if above.open_bottom or abs(above.bottom - band.top) > _RULE_TOLERANCE:
+            continue
+        for k in columns:
+            if not _covers(horizontal, band.top, bounds[k], bounds[k + 1]):
+                owner[k][i] = owner[k][i - 1]
+    for k in columns:
+        lo, hi = bounds[k], bounds[k + 1]
+        for i, top in enumerate(owner[k]):
+            if top == i:
+                continue
+            moving = [w for w in words[i] if lo <= (w["x0"] + w["x1"]) / 2 < hi]
+            if moving:
+                words[i] = [w for w in words[i] if not lo <= (w["x0"] + w["x1"]) / 2 < hi]
+                words[top].extend(moving)
+    merged = [tuple(owner[k][i] != i for k in columns) for i in range(len(bands))]
+    return words, merged
+
+
+def _cells_of_band(
+    words: Sequence[Word], bounds: Sequence[float]
+) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    per_column: list[list[Word]] = [[] for _ in range(len(bounds) - 1)]
+    for w in words:
+        centre = w.get("column_x", (w["x0"] + w["x1"]) / 2)
+        for k in range(len(per_column)):
+            if centre < bounds[k + 1] or k == len(per_column) - 1:
+                per_column[k].append(w)
+                break
+    texts = tuple("\n".join(ln.text for ln in _group_lines(ws)) for ws in per_column)
+    italic = tuple(_is_italic(ws) for ws in per_column)
+    return texts, italic
+
+
+# --------------------------------------------------------------------------- pages
+
+
+_TITLE_MAX_CHARS = 400
+
+
+def _title_above(lines: Sequence[_Line]) -> str:
+    """The heading above the table on its first page: all the text there when it is
+    short (a heading and a caption), else only the block of lines directly above the
+    table, so that intro prose or another table before it are not taken for a title."""
+    if not lines:
+        return ""
+    everything = " ".join(" ".join(ln.text for ln in lines).split())
+    if len(everything) <= _TITLE_MAX_CHARS:
+        return everything
+    block = [lines[-1]]
+    for line in reversed(lines[:-1]):
+        if block[0].top - line.bottom > 0.8 * line.height:
+            break
+        block.insert(0, line)
+    return " ".join(" ".join(ln.text for ln in block).split())
+
+
+@dataclass
+class PageContent:
+    """What extract needs of one page, read once: words with fonts, and ruling segments.
+
+    Reading a page (pdfplumber's char parsing) is the expensive part and needs no context,
+    so pages can be read in worker processes; finding the table in them is cheap and
+    sequential, because a table's layout carries from page to page."""
+
+    number: int
+    words: list[Word]
+    horizontal: list[Word]
+    vertical: list[Word]
+    chars: int
+    images: int
+    grids: list[Grid] = field(default_factory=list)
+    height: float = 0.0
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A ruled table pdfplumber's finder drew on a page (generic profile only): its
+    column boundaries and row boundaries, left to right and top to bottom."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    cells: tuple[tuple[float, float, float, float], ...] = ()
+
+
+def dedupe(values: Sequence[float], tolerance: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        if not out or v - out[-1] > tolerance:
+            out.append(float(v))
+    return out
+
+
+def profile_table_rows(
+    content: PageContent, profile: Profile, state: LayoutState
+) -> Iterator[PhysicalRow]:
+    pageno = content.number
+    words = content.words
+    if not words:
+        return
+    lines = _group_lines(words)
+    horizontal, vertical = content.horizontal, content.vertical
+
+    found = _find_header(lines, vertical, profile, state)
+    body_lines: list[_Line]
+    rows: list[PhysicalRow] = []
+    if found is not None:
+        first, size, header = found
+        if state.layout is None:
+            index = len(state.tables) + 1
+            layout_table = TableLayout(
+                index=index,
+                keys=tuple(c.key for c in header.cells),
+                labels=tuple(c.label for c in header.cells),
+                first_page=pageno,
+            )
+            state.tables.append(layout_table)
+            if index == 1:
+                state.title = _title_above(lines[:first])
+        else:
+            layout_table = state.layout.table
+        body_lines = list(lines[first + size :])
+        v_rules = _vertical_xs(vertical, header.top, header.bottom)
+        body_words = [w for ln in body_lines for w in ln.words]
+        bounds, ruled = _column_bounds(header, body_words, v_rules)
+        state.layout = _Layout(layout_table, bounds, ruled)
+        header_words = [w for ln in lines[first : first + size] for w in ln.words]
+        texts, italic = _cells_of_band(header_words, bounds)
+        rows.append(
+            PhysicalRow(
+                table=layout_table.index,
+                page=pageno,
+                bbox=(bounds[0], header.top, bounds[-1], header.bottom),
+                columns=tuple(bounds),
+                cells=texts,
+                italic=italic,
+                kind="header",
+            )
+        )
+        body_top = header.bottom
+    elif state.layout is not None:
+        bounds = state.layout.bounds
+        body_lines = list(lines)
+        body_top = 0.0
+    else:
+        return
+
+    layout = state.layout
+    assert layout is not None
+    bounds = layout.bounds
+    kept, ended = _table_lines(body_lines, bounds, profile, content, layout.ruled_columns)
+    if kept:
+        body_top = max(body_top, kept[0].top - 2 * kept[0].height)
+    rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
+    if found is not None:
+        # the rule under the header row closes the header, it does not open a row
+        rule_ys = [y for y in rule_ys if y > found[2].bottom - _RULE_TOLERANCE]
+    date_key = profile.date_key
+    keys = layout.table.keys
+    row_start = _date_row_start(bounds, keys.index(date_key)) if date_key in keys else None
+    bands = _row_bands(kept, rule_ys, body_top, row_start)
+    if ended:
+        bands = _without_trailing_note(bands, bounds)
+    band_words, merged = _spanning_words(bands, horizontal, bounds)
+    body: list[PhysicalRow] = []
+    for band, words_of_band, merged_cells in zip(bands, band_words, merged, strict=True):
+        if not words_of_band:
+            continue
+        texts, italic = _cells_of_band(words_of_band, bounds)
+        body.append(
+            PhysicalRow(
+                table=layout.table.index,
+                page=pageno,
+                bbox=(bounds[0], band.top, bounds[-1], band.bottom),
+                columns=tuple(bounds),
+                cells=texts,
+                italic=italic,
+                kind="body",
+                open_bottom=band.open_bottom,
+                merged=merged_cells,
+            )
+        )
+    if body:
+        body[0] = replace(body[0], first_on_page=True)
+        body[-1] = replace(body[-1], last_on_page=True)
+    rows.extend(body)
+    if ended:
+        state.layout = None  # the table ended on this page: prose or another table follows
+    yield from rows
+
+
+def _without_trailing_note(bands: list[_Band], bounds: Sequence[float]) -> list[_Band]:
+    """When the table ends on this page (prose follows), a last band that is set apart is
+    a note under the table ("Source: IOM."), not a row: text under the closing rule of a
+    ruled table; unruled, a band further from the row above than any row is from the
+    next, or a single line in a single column (a row of the table fills several)."""
+    if len(bands) < 2 or not bands[-1].open_bottom or bands[-2].open_bottom:
+        return bands
+    last = bands[-1]
+    if last.ruled:
+        return bands[:-1]
+    gaps = [b.lines[0].top - a.lines[-1].bottom for a, b in itertools.pairwise(bands)]
+    if len(gaps) >= 2 and gaps[-1] > 1.5 * max(gaps[:-1]):
+        return bands[:-1]
+    texts, _ = _cells_of_band([w for ln in last.lines for w in ln.words], bounds)
+    if len(last.lines) == 1 and sum(1 for t in texts if t) == 1:
+        return bands[:-1]
+    return bands
+
+
+def _table_lines(
+    body_lines: Sequence[_Line],
+    bounds: Sequence[float],
+    profile: Profile,
+    content: PageContent,
+    ruled: bool,
+) -> tuple[list[_Line], bool]:
+    """The lines of the table on one page, and whether the table ends on this page.
+
+    Lines outside the table (across the columns, or where a ruled table has no column
+    rules) and page furniture ("Page 3 of 10") are running heads when they come before
+    the body; after it, they end the table on this page. When more than a footer's worth
+    of text follows (notes, prose, another table), the table has ended for good and later
+    pages need a header to start one again."""
+    kept: list[_Line] = []
+    page_bottom = content.height or max(ln.bottom for ln in body_lines)
+
+    def outside(line: _Line) -> bool:
+        if ruled:  # a "word" over a rule is two cells' text printed without a gap
+            return _outside_rules(line, bounds, content.vertical)
+        return _crosses(line, bounds)
+
+    for i, line in enumerate(body_lines):
+        if outside(line) or profile.is_furniture_line(line.text):
+            if not kept:
+                continue
+            rest = body_lines[i:]
+            footer = len(rest) <= 3 and all(ln.top > 0.8 * page_bottom for ln in rest)
+            return kept, not footer
+        kept.append(line)
+    return kept, False
+
+
+# --------------------------------------------------------------------------- generic
+
+
+def unique_labels(texts: Sequence[str]) -> tuple[str, ...]:
+    """Header names as printed, whitespace collapsed; blank or repeated -> column_<n>."""
+    seen: set[str] = set()
+    labels = []
+    for n, text in enumerate(texts, start=1):
+        label = " ".join(text.split())
+        if not label or label in seen or label in _GENERIC_RESERVED:
+            label = f"column_{n}"
+        seen.add(label)
+        labels.append(label)
+    return tuple(labels)
+
+
+_GENERIC_RESERVED = {"source_file", "table_index", "row_index", "page_start", "page_end"}
+
+
+def _into_spanning_cell(w: Word, grid: Grid) -> Word:
+    """A word in a cell spanning several columns belongs to the span's first column."""
+    cx, cy = (w["x0"] + w["x1"]) / 2, _mid(w)
+    for x0, top, x1, bottom in grid.cells:
+        if x0 <= cx <= x1 and top <= cy <= bottom:
+            if any(x0 + 2 < x < x1 - 2 for x in grid.xs):
+                return {**w, "column_x": x0 + 0.5}
+            break
+    return w
+
+
+def _mid(w: Word) -> float:
+    return float(w["top"] + w["bottom"]) / 2
+
+
+def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 3.0 for x, y in zip(a, b, strict=True))
+
+
+def generic_table_rows(
+    content: PageContent, profile: Profile, state: LayoutState
+) -> Iterator[PhysicalRow]:
+    """Generic profile: each ruled grid pdfplumber finds locates a table and its columns;
+    rows are then cut exactly as for a profile table (rules, the open band a page break
+    leaves under the last rule or above the first, merged cells), so a half row that
+    pdfplumber's own finder would drop is kept.
+
+    A grid continues the open table when its columns line up with it and it either
+    repeats the header rows or is the page's first grid right after the open table
+    reached the previous page's end; otherwise its first row is the header of a new one."""
+    lines = _group_lines(content.words) if content.words else []
+    grids = content.grids
+    for g_index, grid in enumerate(grids):
+        bounds = list(grid.xs)
+        lo = grids[g_index - 1].ys[-1] if g_index else float("-inf")
+        hi = grids[g_index + 1].ys[0] if g_index + 1 < len(grids) else float("inf")
+        region = [
+            ln
+            for ln in lines
+            if lo < _line_mid(ln) < hi and ln.x0 >= bounds[0] - 2 and ln.x1 <= bounds[-1] + 2
+        ]
+        grid_bands = [
+            _Band(a, b, False, [ln for ln in region if a <= _line_mid(ln) <= b], True)
+            for a, b in itertools.pairwise(grid.ys)
+        ]
+        texts_of = [
+            _cells_of_band(
+                [_into_spanning_cell(w, grid) for ln in b.lines for w in ln.words], bounds
+            )
+            for b in grid_bands
+        ]
+        if not any(b.lines for b in grid_bands):
+            continue
+        layout = state.layout
+        same = layout is not None and _same_columns(layout.bounds, bounds)
+        repeats = same and bool(state.header_rows) and texts_of[0][0] == state.header_rows[0]
+        follows = g_index == 0 and state.last_page_with_rows == content.number - 1
+        if same and layout is not None and (repeats or follows):
+            table = layout.table
+            n_header = next(
+                (
+                    k
+                    for k, (texts, _) in enumerate(texts_of[: len(state.header_rows)])
+                    if texts != state.header_rows[k]
+                ),
+                min(len(texts_of), len(state.header_rows)),
+            )
+        else:
+            index = len(state.tables) + 1
+            labels = unique_labels(texts_of[0][0])
+            table = TableLayout(index, labels, labels, content.number)
+            state.tables.append(table)
+            if index == 1:
+                state.title = _title_above([ln for ln in lines if ln.bottom <= grid.ys[0] + 1])
+            state.layout = _Layout(table, bounds, True)
+            state.header_rows = [t for t, _ in texts_of[:3]]
+            n_header = 1
+        for k in range(n_header):
+            texts, italic = texts_of[k]
+            yield PhysicalRow(
+                table=table.index,
+                page=content.number,
+                bbox=(bounds[0], grid.ys[k], bounds[-1], grid.ys[k + 1]),
+                columns=tuple(bounds),
+                cells=texts,
+                italic=italic,
+                kind="header",
+            )
+        body_top = grid.ys[n_header] if n_header else grid.ys[0]
+        # above the first rule only when the table goes on from the previous page
+        candidates = [
+            ln for ln in region if _line_mid(ln) > body_top or (n_header == 0 and follows)
+        ]
+        kept, ended = _table_lines(candidates, bounds, profile, content, ruled=True)
+        bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
+        if ended:
+            bands = _without_trailing_note(bands, bounds)
+        band_words, merged = _spanning_words(bands, content.horizontal, bounds)
+        body: list[PhysicalRow] = []
+        for band, words, merged_cells in zip(bands, band_words, merged, strict=True):
+            if not words:
+                continue
+            texts, italic = _cells_of_band([_into_spanning_cell(w, grid) for w in words], bounds)
+            body.append(
+                PhysicalRow(
+                    table=table.index,
+                    page=content.number,
+                    bbox=(bounds[0], band.top, bounds[-1], band.bottom),
+                    columns=tuple(bounds),
+                    cells=texts,
+                    italic=italic,
+                    kind="body",
+                    open_bottom=band.open_bottom,
+                    merged=merged_cells,
+                )
+            )
+        last_grid = g_index == len(grids) - 1
+        if body:
+            body[0] = replace(body[0], first_on_page=g_index == 0)
+            body[-1] = replace(body[-1], last_on_page=last_grid)
+        yield from body
+        state.last_page_with_rows = content.number if last_grid and not ended else 0
+        if ended:
+            state.layout = None
+
+
+def _words(band: _Band) -> list[Word]:
+    return [w for ln in band.lines for w in ln.words]
+
+
+def _line_mid(line: _Line) -> float:
+    return (line.top + line.bottom) / 2
+
+
+# --------------------------------------------------------------------------- document
