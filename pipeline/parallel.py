@@ -4,7 +4,7 @@ Reading a page (pdfminer's content-stream interpretation and pdfplumber's char o
 is nine tenths of the work and needs no context; finding the table in the pages is cheap
 but sequential, because a table's column layout and an open row carry from one page to the
 next. So ``ParallelPages`` is an ``extract.PageSource``: the page range is cut into chunks
-of ``chunk`` pages, ``workers`` processes (forked; each opens the PDF once and reads the
+of ``chunk`` pages, ``workers`` processes (spawned; each opens the PDF once and reads the
 chunks it is given with ``extract.read_open_pages``) read them, and the chunks are handed to
 ``extract_document`` strictly in page order. At most ``ahead`` chunks are in flight or
 waiting at any time, so memory stays flat whatever the page count. Because the table
@@ -48,6 +48,7 @@ class ParallelPages:
     chunk: int = 8
     threshold: int = 16
     timeout: float | None = None
+    start_method: str = "spawn"
 
     def __call__(self, path: Path, n_pages: int) -> Iterator[PageContent]:
         if self.workers <= 1 or n_pages <= self.threshold:
@@ -63,7 +64,10 @@ class ParallelPages:
         # children to those. The page readers die with it anyway (PDEATHSIG, see _init).
         with contextlib.suppress(AssertionError):
             mp.current_process().daemon = False
-        ctx = mp.get_context("fork")
+        # spawned, not forked: a reader needs only pdfplumber, not the ~140 MB of pandas,
+        # pandera and pyarrow the runner's processes hold, which a forked reader would
+        # copy page by page as Python touches the objects' reference counts
+        ctx = mp.get_context(self.start_method)
         args = (str(path), self.password, self.limits, self.find_grids, self.timeout)
         with ctx.Pool(workers, initializer=_init, initargs=args) as pool:
             todo = iter(ranges)
