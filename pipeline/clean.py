@@ -64,17 +64,25 @@ _DIGITS = re.compile(r"\d+")
 
 
 def running_furniture(rows: Sequence[PhysicalRow]) -> frozenset[str]:
-    """Texts that recur at the top or bottom of the table on two or more pages in a
-    single cell: running heads and feet ("IOM - ISCM events 2018", "Page 3 of 10") that
-    a producer printed inside the table's area. Digits are folded so page numbers match."""
+    """Texts that recur at the top or bottom of the table, alone in a row, on at least
+    half of the table's pages (and two or more): running heads and feet ("IOM - ISCM
+    events 2018", "Page 3 of 10", a bare page number) that a producer printed inside the
+    table's area. Digits are folded so page numbers match. The share of pages is what
+    tells them from the continued half of a row, which may repeat on a few pages of a
+    long release but not on every other one."""
     pages: dict[str, set[int]] = {}
+    table_pages: set[int] = set()
     for row in rows:
-        if row.kind != "body" or not (row.first_on_page or row.last_on_page):
+        if row.kind != "body":
+            continue
+        table_pages.add(row.page)
+        if not (row.first_on_page or row.last_on_page):
             continue
         texts = [c for c in row.cells if c.strip()]
         if len(texts) == 1:
             pages.setdefault(_furniture_key(texts[0]), set()).add(row.page)
-    return frozenset(k for k, v in pages.items() if len(v) >= 2)
+    needed = max(2, len(table_pages) / 2)
+    return frozenset(k for k, v in pages.items() if len(v) >= needed)
 
 
 def usually_filled(rows: Sequence[PhysicalRow]) -> dict[int, frozenset[int]]:
