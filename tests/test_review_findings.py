@@ -1,0 +1,257 @@
+"""Defects found in review, one failing test each (xfail strict until fixed).
+
+Each test states the behaviour the contract (../shared/CONTRACT.md) or an analyst
+expects; the xfail reason says what happens today.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import frictionless
+import pytest
+
+from pipeline.clean import event_record
+from pipeline.emit import event_iscm_rows
+from pipeline.layout import unique_labels
+from pipeline.model import LogicalRow
+from pipeline.normalise.places import parse_place
+from pipeline.normalise.urls import rejoin_wrapped_urls
+from pipeline.runner import Options, run_pipeline
+from pipeline.schema import EVENT_ISCMS
+from tests.conftest import FIXTURES, RAW_PDF, ROOT
+
+REJECTS_PDF = FIXTURES / "pdfs" / "rl-rejects-a4-landscape.pdf"
+SCHOOLS_PDF = FIXTURES / "realworld" / "schools.pdf"  # generic: 1 table
+EU_PDF = FIXTURES / "realworld" / "eu-017.pdf"  # generic: 2 tables
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _same_name_pair(tmp: Path, first: Path, second: Path, name: str) -> tuple[Path, Path]:
+    """Two different PDFs with the same file name in different folders."""
+    a, b = tmp / "a" / name, tmp / "b" / name
+    a.parent.mkdir()
+    b.parent.mkdir()
+    shutil.copy(first, a)
+    shutil.copy(second, b)
+    return a, b
+
+
+# --------------------------------------------------------------------------- stages
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="stagefiles keys documents by source_file: same-named PDFs merge, one is lost",
+)
+def test_stages_keep_two_pdfs_with_the_same_name_apart(tmp_path: Path) -> None:
+    a, b = _same_name_pair(tmp_path, RAW_PDF, REJECTS_PDF, "x.pdf")
+    run_out, stage_out = tmp_path / "run", tmp_path / "stages"
+    cli("run", str(a), str(b), "--out", str(run_out), "--workers", "1", "--no-cache")
+    cli("extract", str(a), str(b), "--out", str(stage_out), "--workers", "1")
+    cli("clean", "--out", str(stage_out))
+    cli("validate", "--out", str(stage_out))
+    assert len(_rows(stage_out / "documents.csv")) == 2
+    for name in ("events.csv", "event_iscms.csv", "documents.csv", "rejects.csv"):
+        assert (stage_out / name).read_text() == (run_out / name).read_text(), name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="stage files do not record the profile: clean with another profile rejects every row",
+)
+def test_clean_with_a_different_profile_than_extract_is_a_usage_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert (
+        cli("extract", str(SCHOOLS_PDF), "--profile", "generic", "--out", str(out)).returncode == 0
+    )
+    proc = cli("clean", "--out", str(out))  # default profile iscm-events
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-300:])
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="generic tables/<stem>-<k>.csv of same-named PDFs overwrite each other silently",
+)
+def test_generic_tables_of_same_named_pdfs_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    a, b = _same_name_pair(tmp_path, SCHOOLS_PDF, EU_PDF, "t.pdf")
+    out = tmp_path / "out"
+    _, report = run_pipeline([a, b], out, Options(profile="generic", workers=1))
+    n_tables = sum(e["tables_found"] for e in report["inputs"])
+    assert n_tables == 3
+    assert len(list((out / "tables").glob("*.csv"))) == n_tables
+    assert frictionless.validate(out / "datapackage.json").valid
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="generic_table_stem maps every non-ASCII letter/space to '_': 'é t' and 'ü t' collide",
+)
+def test_generic_tables_of_unicode_names_do_not_collide(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SCHOOLS_PDF, folder / "é t.pdf")
+    shutil.copy(EU_PDF, folder / "ü t.pdf")
+    out = tmp_path / "out"
+    _, report = run_pipeline([folder], out, Options(profile="generic", workers=1))
+    n_tables = sum(e["tables_found"] for e in report["inputs"])
+    assert len(list((out / "tables").glob("*.csv"))) == n_tables == 3
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="find_inputs does not de-duplicate: a PDF given twice is parsed and written twice",
+)
+def test_the_same_pdf_given_twice_is_parsed_once(tmp_path: Path) -> None:
+    once, twice = tmp_path / "once", tmp_path / "twice"
+    run_pipeline([RAW_PDF], once, Options(workers=1))
+    run_pipeline([RAW_PDF, RAW_PDF.parent], twice, Options(workers=1))
+    assert (twice / "events.csv").read_text() == (once / "events.csv").read_text()
+    assert frictionless.validate(twice / "datapackage.json").valid
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="events primaryKey (event_id, source_file) is violated by same-named releases",
+)
+def test_datapackage_valid_for_two_releases_with_the_same_file_name(tmp_path: Path) -> None:
+    a, b = _same_name_pair(tmp_path, RAW_PDF, REJECTS_PDF, "iscm.pdf")
+    out = tmp_path / "out"
+    run_pipeline([a, b], out, Options(workers=1))
+    report = frictionless.validate(out / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])[:3]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a folder with no PDFs exits 0 and overwrites the previous outputs with empty ones",
+)
+def test_a_folder_without_pdfs_is_an_error_and_keeps_previous_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cli("run", str(RAW_PDF), "--out", str(out), "--workers", "1")
+    before = (out / "events.csv").read_text()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = cli("run", str(empty), "--out", str(out))
+    assert proc.returncode == 2
+    assert (out / "events.csv").read_text() == before
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an --out that cannot be created ends in a Python traceback (NotADirectoryError)",
+)
+def test_unwritable_out_is_one_line_error_without_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = cli("run", str(RAW_PDF), "--out", str(blocker / "sub"), "--workers", "1")
+    assert "Traceback" not in proc.stderr, proc.stderr[-400:]
+    assert proc.returncode == 2
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and "a-file" in errors[0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tables/*.csv of an earlier run stay in DIR, not in this run's datapackage/report",
+)
+def test_no_stale_generic_tables_from_an_earlier_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_pipeline([EU_PDF], out, Options(profile="generic", workers=1))
+    run_pipeline([SCHOOLS_PDF], out, Options(profile="generic", workers=1))
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    listed = {r["path"] for r in package["resources"] if r["path"].startswith("tables/")}
+    present = {f"tables/{p.name}" for p in (out / "tables").glob("*.csv")}
+    assert present == listed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="event_iscms is never validated: ISCM cell '(RCM)' gives an empty required iscm_name",
+)
+def test_event_iscms_rows_satisfy_their_required_fields() -> None:
+    row = LogicalRow(
+        table=1,
+        row_index=1,
+        page_start=1,
+        page_end=1,
+        cells={
+            "iscm": "(RCM)",
+            "date": "2 August 2016",
+            "place": "Geneva, Switzerland",
+            "title": "Annual meeting",
+            "outcome": "",
+        },
+        italic={},
+    )
+    record = event_record(row, "x.pdf", "0" * 64)
+    required = [f.name for f in EVENT_ISCMS if f.required]
+    for r in event_iscm_rows([record]):
+        assert all(str(r[name]).strip() for name in required), r
+
+
+# --------------------------------------------------------------------------- generic labels
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="unique_labels can produce a duplicate: ['column_2', ''] -> column_2 twice",
+)
+def test_unique_labels_are_unique() -> None:
+    labels = unique_labels(["column_2", ""])
+    assert len(set(labels)) == len(labels), labels
+
+
+# --------------------------------------------------------------------------- normalisers
+
+
+@pytest.mark.parametrize(
+    ("place", "country", "iso3"),
+    [
+        ("Geneva - Switzerland", "Switzerland", "CHE"),
+        ("Geneva – Switzerland", "Switzerland", "CHE"),
+        ("Brussels, Belgium / Luxembourg", "Luxembourg", "LUX"),
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="suffix match starts at a punctuation word: country comes out as '- Switzerland'",
+)
+def test_country_as_printed_has_no_leading_punctuation(place: str, country: str, iso3: str) -> None:
+    found = parse_place(place)
+    assert (found.country, found.country_iso3) == (country, iso3), found
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a URL ending in '/' is glued to the next line's prose ('…/' + 'Report of …')",
+)
+def test_url_ending_in_slash_is_not_glued_to_the_next_sentence() -> None:
+    lines = ["Report online: https://www.iom.int/", "Report of the meeting"]
+    assert rejoin_wrapped_urls(lines) == lines
