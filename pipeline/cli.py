@@ -147,8 +147,24 @@ def _reports_errors(f: F) -> F:
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except OSError as exc:  # writing the outputs: a full or read-only disk
+            if debug:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _check_out(out: Path) -> None:
+    """Fail before any parsing when the output folder cannot be made."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: --out is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot create the output folder ({exc.strerror})") from None
 
 
 def _options(
@@ -257,6 +273,7 @@ def run(
     _setup_logging(debug, quiet)
     options = _options(profile, workers, password, timeout, safe_csv, debug)
     _check_profile(profile)
+    _check_out(out)
     started = time.perf_counter()
     inputs = find_inputs(list(paths) or [Path("raw")])
     cache = None if no_cache else ResultCache(cache_dir or out / ".cache", options)
@@ -291,11 +308,12 @@ def extract(
     _setup_logging(debug, quiet)
     options = _options(profile, workers, password, timeout, safe_csv, debug)
     _check_profile(profile)
+    _check_out(out)
     inputs = find_inputs(list(paths) or [Path("raw")])
     results = parse_inputs(inputs, options, _Progress(len(inputs), quiet), extract_only=True)
     from pipeline.model import Extraction
 
-    write_extracted(out, [r.extraction or Extraction(r.document) for r in results])
+    write_extracted(out, profile, [r.extraction or Extraction(r.document) for r in results])
     _report_failures(results, debug)
     sys.exit(1 if any(r.document.error for r in results) else 0)
 
@@ -315,9 +333,9 @@ def clean(out: Path, profile: str, debug: bool, quiet: bool) -> None:
     prof = load_profile(profile)
     cleaned = [
         clean_extraction(e, prof) if e.document.error is None else Cleaned(e.document)
-        for e in read_extracted(out)
+        for e in read_extracted(out, profile)
     ]
-    write_cleaned(out, cleaned)
+    write_cleaned(out, profile, cleaned)
     sys.exit(1 if any(c.rejects or c.document.error for c in cleaned) else 0)
 
 
@@ -337,7 +355,7 @@ def validate(out: Path, profile: str, debug: bool, quiet: bool, safe_csv: bool) 
     prof = load_profile(profile)
     options = _options(profile, 1, None, 120.0, safe_csv, debug)
     results = []
-    for c in read_cleaned(out):
+    for c in read_cleaned(out, profile):
         if c.document.error is None:
             records, rejects = validate_cleaned(c, prof)
         else:

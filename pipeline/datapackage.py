@@ -16,7 +16,8 @@ Two things the Table Schema cannot say as our schema does:
 
 ``event_id`` is unique within one document (validate enforces it). A run over several
 releases of the same table writes the same event once per release; the primary key of
-``events`` is then (event_id, source_file), and says so.
+``events`` is then (event_id, source_file, source_sha256) — two releases may share a file
+name, or a file be copied under two names — and says so.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def descriptor(
     if events_fields is not None:
         ids = [e.get("event_id") for e in events]
         one_release = len(ids) == len(set(ids))
-        key = ["event_id"] if one_release else ["event_id", "source_file"]
+        key = ["event_id"] if one_release else ["event_id", "source_file", "source_sha256"]
         resources.append(
             csv_resource(
                 "events",

@@ -155,9 +155,25 @@ def generic_fields(labels: Sequence[str]) -> tuple[Field, ...]:
     return (*GENERIC_PREFIX, *(Field(label, "string") for label in labels))
 
 
-def generic_table_stem(source_file: str, table_index: int) -> str:
-    stem = Path(source_file).stem
-    return f"{re.sub(r'[^A-Za-z0-9._-]+', '_', stem)}-{table_index}"
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
+
+
+def generic_table_stems(sources: Sequence[tuple[str, str]]) -> list[str]:
+    """The file stem for each input's tables (``tables/<stem>-<k>.csv``), one per
+    (source_file, sha256): the source's own stem, only characters no file name may hold
+    replaced; two inputs with the same stem (same name in two folders) are told apart by
+    the first 8 hex digits of their sha256, so no table overwrites another."""
+    stems = [_UNSAFE_IN_NAME.sub("_", Path(name).stem) or "table" for name, _ in sources]
+    counts: dict[str, int] = {}
+    for stem in stems:
+        counts[stem] = counts.get(stem, 0) + 1
+    out: list[str] = []
+    for stem, (_, sha) in zip(stems, sources, strict=True):
+        unique = stem if counts[stem] == 1 else f"{stem}.{sha[:8]}"
+        while unique in out:
+            unique += "_"
+        out.append(unique)
+    return out
 
 
 def write_outputs(
@@ -191,7 +207,28 @@ def write_outputs(
         generic_tables=[(stem, generic_fields(labels)) for stem, labels, _ in generic_tables],
     )
     write_json(out / "datapackage.json", package)
+    _remove_stale(out, events_fields is not None, {stem for stem, _, _ in generic_tables})
     write_json(out / "report.json", report)
+
+
+def _remove_stale(out: Path, iscm: bool, stems: set[str]) -> None:
+    """Files an earlier run wrote that this run does not: another profile's tables or
+    events, tables of inputs no longer given. Left behind, they would pass for this run's
+    output next to a report.json and datapackage.json that do not list them."""
+    stale: list[Path] = []
+    if not iscm:
+        stale += [
+            out / f"{stem}.{ext}"
+            for stem in ("events", "event_iscms")
+            for ext in ("csv", "parquet")
+        ]
+    tables = out / "tables"
+    if tables.is_dir():
+        stale += [
+            p for p in tables.iterdir() if p.suffix in (".csv", ".parquet") and p.stem not in stems
+        ]
+    for path in stale:
+        path.unlink(missing_ok=True)
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:

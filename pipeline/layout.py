@@ -740,12 +740,15 @@ def _table_lines(
 
 def unique_labels(texts: Sequence[str]) -> tuple[str, ...]:
     """Header names as printed, whitespace collapsed; blank or repeated -> column_<n>."""
+    printed = [" ".join(t.split()) for t in texts]
+    taken = {label for label in printed if label}
     seen: set[str] = set()
     labels = []
-    for n, text in enumerate(texts, start=1):
-        label = " ".join(text.split())
+    for n, label in enumerate(printed, start=1):
         if not label or label in seen or label in _GENERIC_RESERVED:
             label = f"column_{n}"
+            while label in taken or label in seen:  # a printed "column_2" keeps its name
+                label += "_"
         seen.add(label)
         labels.append(label)
     return tuple(labels)

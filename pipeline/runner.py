@@ -24,7 +24,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.clean import clean_extraction
-from pipeline.emit import CONTRACT_VERSION, generic_table_stem, write_outputs
+from pipeline.emit import CONTRACT_VERSION, generic_table_stems, write_outputs
 from pipeline.errors import InputError, UsageError
 from pipeline.extract import Limits, extract_document, sha256_file
 from pipeline.model import Document, Extraction, Reject
@@ -62,18 +62,29 @@ class FileResult:
 
 
 def find_inputs(paths: Sequence[Path]) -> list[Path]:
-    """PDF files as given, folders searched for *.pdf (sorted by path)."""
+    """PDF files as given, folders searched for *.pdf (sorted by path; hidden files such
+    as macOS's ``._name.pdf`` skipped). A file named twice is parsed once. A folder with
+    no PDF at all is a usage error, so that a wrong path never replaces good outputs with
+    empty ones."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(
-                sorted(q for q in p.rglob("*") if q.suffix.lower() == ".pdf" and q.is_file())
+            pdfs = sorted(
+                q
+                for q in p.rglob("*.[pP][dD][fF]")
+                if q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts)
             )
+            if not pdfs:
+                raise UsageError(f"{p}: no PDF files in this folder")
+            found.extend(pdfs)
         elif p.exists():
             found.append(p)
         else:
             raise UsageError(f"{p}: no such file or folder")
-    return found
+    unique: dict[Path, Path] = {}
+    for q in found:
+        unique.setdefault(q.resolve(), q)
+    return list(unique.values())
 
 
 def process_file(path: Path, options: Options, *, extract_only: bool = False) -> FileResult:
@@ -305,12 +316,11 @@ def write_results(
     rejects = [rej for r in parsed for rej in r.rejects]
     generic: list[tuple[str, Sequence[str], Sequence[Record]]] = []
     if profile.kind == "generic":
-        for r in parsed:
+        stems = generic_table_stems([(r.document.source_file, r.document.sha256) for r in parsed])
+        for r, stem in zip(parsed, stems, strict=True):
             for table in r.document.tables:
                 rows = [rec for rec in r.records if rec["table_index"] == table.index]
-                generic.append(
-                    (generic_table_stem(r.document.source_file, table.index), table.keys, rows)
-                )
+                generic.append((f"{stem}-{table.index}", table.keys, rows))
     report = build_report(results, profile, seconds)
     write_outputs(
         out,

@@ -24,6 +24,7 @@ from pipeline.model import Cleaned, Document, Extraction, PhysicalRow, Reject, T
 
 EXTRACTED = pa.schema(
     [
+        ("document", pa.int64()),
         ("source_file", pa.string()),
         ("table", pa.int64()),
         ("page", pa.int64()),
@@ -59,30 +60,46 @@ def _document_from(data: dict[str, Any]) -> Document:
     return Document(**data, tables=tables)
 
 
-def write_documents(out: Path, docs: Sequence[Document], rejects: Sequence[Reject]) -> None:
+def write_documents(
+    out: Path, profile: str, docs: Sequence[Document], rejects: Sequence[Sequence[Reject]]
+) -> None:
+    """The inputs in order (rows in the parquet files point at them by position, since
+    two inputs may share a file name), each with its rejects so far, and the profile the
+    stages ran with."""
     write_json(
         _stage_dir(out) / "documents.json",
         {
-            "documents": [_document_json(d) for d in docs],
-            "rejects": [dataclasses.asdict(r) for r in rejects],
+            "profile": profile,
+            "documents": [
+                {**_document_json(d), "rejects": [dataclasses.asdict(r) for r in rs]}
+                for d, rs in zip(docs, rejects, strict=True)
+            ],
         },
     )
 
 
-def read_documents(out: Path) -> tuple[list[Document], list[Reject]]:
+def read_documents(out: Path, profile: str) -> list[tuple[Document, list[Reject]]]:
     path = _stage_dir(out) / "documents.json"
     if not path.exists():
         raise UsageError(f"{path}: missing; run the previous stage first")
     data = json.loads(path.read_text(encoding="utf-8"))
-    docs = [_document_from(d) for d in data["documents"]]
-    rejects = [reject_from_json(r) for r in data["rejects"]]
-    return docs, rejects
+    if data.get("profile") != profile:
+        raise UsageError(
+            f"{path}: the stages so far ran with --profile {data.get('profile')}, "
+            f"not {profile}; give the same --profile to every stage"
+        )
+    result = []
+    for d in data["documents"]:
+        rejects = [reject_from_json(r) for r in d.pop("rejects", [])]
+        result.append((_document_from(d), rejects))
+    return result
 
 
-def write_extracted(out: Path, extractions: Sequence[Extraction]) -> None:
-    rows = [(e.document.source_file, r) for e in extractions for r in e.rows]
+def write_extracted(out: Path, profile: str, extractions: Sequence[Extraction]) -> None:
+    rows = [(i, e.document.source_file, r) for i, e in enumerate(extractions) for r in e.rows]
     columns: dict[str, list[Any]] = {name: [] for name in EXTRACTED.names}
-    for source, r in rows:
+    for i, source, r in rows:
+        columns["document"].append(i)
         columns["source_file"].append(source)
         columns["table"].append(r.table)
         columns["page"].append(r.page)
@@ -97,17 +114,17 @@ def write_extracted(out: Path, extractions: Sequence[Extraction]) -> None:
         columns["merged"].append(list(r.merged))
     with atomic_path(_stage_dir(out) / "extracted.parquet") as tmp:
         pq.write_table(pa.table(columns, schema=EXTRACTED), tmp)
-    write_documents(out, [e.document for e in extractions], [])
+    write_documents(out, profile, [e.document for e in extractions], [[] for _ in extractions])
 
 
-def read_extracted(out: Path) -> list[Extraction]:
-    docs, _ = read_documents(out)
+def read_extracted(out: Path, profile: str) -> list[Extraction]:
+    docs = read_documents(out, profile)
     path = _stage_dir(out) / "extracted.parquet"
     if not path.exists():
         raise UsageError(f"{path}: missing; run `extract` first")
-    by_file: dict[str, Extraction] = {d.source_file: Extraction(d) for d in docs}
+    extractions = [Extraction(d) for d, _ in docs]
     for rec in pq.read_table(path).to_pylist():
-        by_file[rec["source_file"]].rows.append(
+        extractions[rec["document"]].rows.append(
             PhysicalRow(
                 table=rec["table"],
                 page=rec["page"],
@@ -121,7 +138,7 @@ def read_extracted(out: Path) -> list[Extraction]:
                 merged=tuple(rec["merged"]),
             )
         )
-    return list(by_file.values())
+    return extractions
 
 
 def _jsonable(record: dict[str, Any]) -> str:
@@ -171,18 +188,20 @@ def reject_from_json(data: dict[str, Any]) -> Reject:
     return Reject(**{**data, "cells": tuple(data["cells"])})
 
 
-def write_cleaned(out: Path, cleaned: Sequence[Cleaned]) -> None:
+def write_cleaned(out: Path, profile: str, cleaned: Sequence[Cleaned]) -> None:
     """One row per logical row: its position and its parsed fields (as JSON, because the
     generic profile's columns differ from table to table)."""
     columns: dict[str, list[Any]] = {
+        "document": [],
         "source_file": [],
         "row_index": [],
         "page_start": [],
         "page_end": [],
         "record": [],
     }
-    for c in cleaned:
+    for i, c in enumerate(cleaned):
         for rec in c.records:
+            columns["document"].append(i)
             columns["source_file"].append(c.document.source_file)
             columns["row_index"].append(rec["row_index"])
             columns["page_start"].append(rec["page_start"])
@@ -190,17 +209,15 @@ def write_cleaned(out: Path, cleaned: Sequence[Cleaned]) -> None:
             columns["record"].append(_jsonable(rec))
     with atomic_path(_stage_dir(out) / "cleaned.parquet") as tmp:
         pq.write_table(pa.table(columns), tmp)
-    write_documents(out, [c.document for c in cleaned], [r for c in cleaned for r in c.rejects])
+    write_documents(out, profile, [c.document for c in cleaned], [c.rejects for c in cleaned])
 
 
-def read_cleaned(out: Path) -> list[Cleaned]:
-    docs, rejects = read_documents(out)
+def read_cleaned(out: Path, profile: str) -> list[Cleaned]:
+    docs = read_documents(out, profile)
     path = _stage_dir(out) / "cleaned.parquet"
     if not path.exists():
         raise UsageError(f"{path}: missing; run `clean` first")
-    by_file = {d.source_file: Cleaned(d) for d in docs}
-    for rec in pq.read_table(path, columns=["source_file", "record"]).to_pylist():
-        by_file[rec["source_file"]].records.append(record_from_json(rec["record"]))
-    for r in rejects:
-        by_file[r.source_file].rejects.append(r)
-    return list(by_file.values())
+    cleaned = [Cleaned(d, rejects=list(rs)) for d, rs in docs]
+    for rec in pq.read_table(path, columns=["document", "record"]).to_pylist():
+        cleaned[rec["document"]].records.append(record_from_json(rec["record"]))
+    return cleaned

@@ -153,14 +153,14 @@ def test_a_broken_copy_fails_validation(run_fixture: Any, tmp_path: Path) -> Non
     assert ("foreign-key", None) in errors  # event_iscms rows of the overwritten id
 
 
-def test_two_releases_in_one_run_key_events_by_id_and_file(tmp_path: Path) -> None:
+def test_two_releases_in_one_run_key_events_by_id_and_file_bytes(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(RAW_PDF, raw / "release-1.pdf")
     shutil.copy(RAW_PDF, raw / "release-2.pdf")
     run_pipeline([raw], tmp_path / "out", Options(workers=2))
     schema = _resource(tmp_path / "out", "events")["schema"]
-    assert schema["primaryKey"] == ["event_id", "source_file"]
+    assert schema["primaryKey"] == ["event_id", "source_file", "source_sha256"]
     assert "unique" not in schema["fields"][0]["constraints"]
     report = frictionless.validate(tmp_path / "out" / "datapackage.json")
     assert report.valid, _errors(report)

@@ -62,7 +62,8 @@ def _parse_part(part: str) -> IscmPart:
     if match:
         acronym = _acronym_in(match["inside"])
         if acronym:
-            return IscmPart(acronym, match["name"].strip(" ,;"))
+            # "(RCM)" alone: the acronym is all the name there is
+            return IscmPart(acronym, match["name"].strip(" ,;") or acronym)
     return IscmPart("", part)
 
 

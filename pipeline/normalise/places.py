@@ -135,7 +135,9 @@ def _alpha_3_codes() -> frozenset[str]:
 
 
 def _clean_printed(text: str) -> str:
-    text = text.strip(" .,;:")
+    # "Geneva – Switzerland", "Brussels, Belgium / Luxembourg": the separator before the
+    # country is not part of it
+    text = text.strip(" .,;:").lstrip("-–—/|\\ ")
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     return re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)

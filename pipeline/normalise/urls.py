@@ -126,6 +126,8 @@ def _continues(url: str, next_line: str) -> bool:
         return False
     core = token.rstrip(".,;:)]") or token
     last_char = url[-1]
+    if last_char == "/" and token[0].isupper() and not any(c in _URL_PUNCT for c in core):
+        return False  # ".../" + "Report of the meeting": a complete URL, then prose
     if last_char in _BREAK_END:
         return True
     if last_char in _SENTENCE_END:
@@ -149,7 +151,8 @@ def rejoin_wrapped_urls(lines: Sequence[str]) -> list[str]:
     glued to a preceding letter or digit), N's first token T does not start with "http" or
     "www" (any case), and:
 
-    1. the URL ends with one of ``/ - _ ? = & % #`` (it cannot be finished), or
+    1. the URL ends with one of ``/ - _ ? = & % #`` (it cannot be finished), except a
+       ``/`` followed by a capitalised word without URL punctuation (prose), or
     2. the URL ends with "." and T starts with a lower-case letter, a digit or one of
        ``/ . - _ ~ % ? = & #`` (a capital after a full stop is the next sentence), or
     3. the URL ends with anything else except ``, ; : ) ] !`` and T

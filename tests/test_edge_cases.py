@@ -1,7 +1,8 @@
-"""Defects found in review, one failing test each (xfail strict until fixed).
+"""Edge cases found in code review, one test each: same-named and repeated inputs, stage
+files, stale outputs, unwritable output folders, and normaliser corner cases.
 
 Each test states the behaviour the contract (../shared/CONTRACT.md) or an analyst
-expects; the xfail reason says what happens today.
+expects; each failed before its fix.
 """
 
 from __future__ import annotations
@@ -60,10 +61,6 @@ def _same_name_pair(tmp: Path, first: Path, second: Path, name: str) -> tuple[Pa
 # --------------------------------------------------------------------------- stages
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stagefiles keys documents by source_file: same-named PDFs merge, one is lost",
-)
 def test_stages_keep_two_pdfs_with_the_same_name_apart(tmp_path: Path) -> None:
     a, b = _same_name_pair(tmp_path, RAW_PDF, REJECTS_PDF, "x.pdf")
     run_out, stage_out = tmp_path / "run", tmp_path / "stages"
@@ -76,10 +73,6 @@ def test_stages_keep_two_pdfs_with_the_same_name_apart(tmp_path: Path) -> None:
         assert (stage_out / name).read_text() == (run_out / name).read_text(), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stage files do not record the profile: clean with another profile rejects every row",
-)
 def test_clean_with_a_different_profile_than_extract_is_a_usage_error(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert (
@@ -92,10 +85,6 @@ def test_clean_with_a_different_profile_than_extract_is_a_usage_error(tmp_path: 
 # --------------------------------------------------------------------------- inputs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generic tables/<stem>-<k>.csv of same-named PDFs overwrite each other silently",
-)
 def test_generic_tables_of_same_named_pdfs_do_not_overwrite_each_other(tmp_path: Path) -> None:
     a, b = _same_name_pair(tmp_path, SCHOOLS_PDF, EU_PDF, "t.pdf")
     out = tmp_path / "out"
@@ -106,10 +95,6 @@ def test_generic_tables_of_same_named_pdfs_do_not_overwrite_each_other(tmp_path:
     assert frictionless.validate(out / "datapackage.json").valid
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generic_table_stem maps every non-ASCII letter/space to '_': 'é t' and 'ü t' collide",
-)
 def test_generic_tables_of_unicode_names_do_not_collide(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -121,10 +106,6 @@ def test_generic_tables_of_unicode_names_do_not_collide(tmp_path: Path) -> None:
     assert len(list((out / "tables").glob("*.csv"))) == n_tables == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="find_inputs does not de-duplicate: a PDF given twice is parsed and written twice",
-)
 def test_the_same_pdf_given_twice_is_parsed_once(tmp_path: Path) -> None:
     once, twice = tmp_path / "once", tmp_path / "twice"
     run_pipeline([RAW_PDF], once, Options(workers=1))
@@ -133,10 +114,6 @@ def test_the_same_pdf_given_twice_is_parsed_once(tmp_path: Path) -> None:
     assert frictionless.validate(twice / "datapackage.json").valid
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="events primaryKey (event_id, source_file) is violated by same-named releases",
-)
 def test_datapackage_valid_for_two_releases_with_the_same_file_name(tmp_path: Path) -> None:
     a, b = _same_name_pair(tmp_path, RAW_PDF, REJECTS_PDF, "iscm.pdf")
     out = tmp_path / "out"
@@ -145,10 +122,6 @@ def test_datapackage_valid_for_two_releases_with_the_same_file_name(tmp_path: Pa
     assert report.valid, report.flatten(["type", "message"])[:3]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a folder with no PDFs exits 0 and overwrites the previous outputs with empty ones",
-)
 def test_a_folder_without_pdfs_is_an_error_and_keeps_previous_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     cli("run", str(RAW_PDF), "--out", str(out), "--workers", "1")
@@ -163,10 +136,6 @@ def test_a_folder_without_pdfs_is_an_error_and_keeps_previous_outputs(tmp_path: 
 # --------------------------------------------------------------------------- outputs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an --out that cannot be created ends in a Python traceback (NotADirectoryError)",
-)
 def test_unwritable_out_is_one_line_error_without_traceback(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -177,10 +146,6 @@ def test_unwritable_out_is_one_line_error_without_traceback(tmp_path: Path) -> N
     assert len(errors) == 1 and "a-file" in errors[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tables/*.csv of an earlier run stay in DIR, not in this run's datapackage/report",
-)
 def test_no_stale_generic_tables_from_an_earlier_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_pipeline([EU_PDF], out, Options(profile="generic", workers=1))
@@ -191,10 +156,6 @@ def test_no_stale_generic_tables_from_an_earlier_run(tmp_path: Path) -> None:
     assert present == listed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="event_iscms is never validated: ISCM cell '(RCM)' gives an empty required iscm_name",
-)
 def test_event_iscms_rows_satisfy_their_required_fields() -> None:
     row = LogicalRow(
         table=1,
@@ -219,10 +180,6 @@ def test_event_iscms_rows_satisfy_their_required_fields() -> None:
 # --------------------------------------------------------------------------- generic labels
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="unique_labels can produce a duplicate: ['column_2', ''] -> column_2 twice",
-)
 def test_unique_labels_are_unique() -> None:
     labels = unique_labels(["column_2", ""])
     assert len(set(labels)) == len(labels), labels
@@ -239,19 +196,11 @@ def test_unique_labels_are_unique() -> None:
         ("Brussels, Belgium / Luxembourg", "Luxembourg", "LUX"),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="suffix match starts at a punctuation word: country comes out as '- Switzerland'",
-)
 def test_country_as_printed_has_no_leading_punctuation(place: str, country: str, iso3: str) -> None:
     found = parse_place(place)
     assert (found.country, found.country_iso3) == (country, iso3), found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a URL ending in '/' is glued to the next line's prose ('…/' + 'Report of …')",
-)
 def test_url_ending_in_slash_is_not_glued_to_the_next_sentence() -> None:
     lines = ["Report online: https://www.iom.int/", "Report of the meeting"]
     assert rejoin_wrapped_urls(lines) == lines
