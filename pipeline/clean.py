@@ -127,11 +127,12 @@ def classify_row(
     * ``continuation``: the row is the first kept row on its page and the row before it
       the last kept row of an earlier page (headers and furniture in between do not
       count), and either
-        - the row before is incomplete (a required cell empty, or its date does not parse
-          yet: "November 30 -" continues as "December 2, 2017"; a first half holding only
-          the ISCM cell), or
         - this row has no date (only some cells continue: "Development (GFMD)" and the
-          rest of the outcome). A new event always prints its date.
+          rest of the outcome). A new event always prints its date; or
+        - the row before is incomplete (a required cell empty, or its date does not parse
+          yet) and the two date cells together make a date: "November 30 -" continues
+          as "December 2, 2017"; a first half holding only the ISCM cell. A bad last row
+          ("Spring 2017") thus stays a row of its own, to be rejected.
       A row elsewhere on a page is never a continuation: producers split rows only at
       page breaks, and a row missing its date mid-page is a reject, not a guess.
     * ``new``: anything else; an empty fill-down cell (a vertically merged ISCM cell)
@@ -167,10 +168,15 @@ def classify_row(
         with_row[date_key] = "\n".join([assembled.get(date_key, ""), cells.get(date_key, "")])
         completes = not _is_complete(assembled, profile) and _is_complete(with_row, profile)
         return "continuation" if completes else "furniture"
+    own_date = cells.get(date_key, "").strip()
+    if not own_date:
+        return "continuation"
     if not _is_complete(assembled, profile):
-        return "continuation"
-    if not cells.get(date_key, "").strip():
-        return "continuation"
+        # the open row lacks something: this row continues it only if the dates fit
+        # together ("November 30 -" + "December 2, 2017", "" + "March 2, 2017"); a bad
+        # last row ("Spring 2017") must not swallow the next page's first event
+        joined = " ".join([assembled.get(date_key, ""), own_date]).strip()
+        return "continuation" if _date_complete(collapse_ws(joined)) else "new"
     return "new"
 
 

@@ -223,3 +223,13 @@ def test_footer_after_the_split_row_does_not_hide_the_split() -> None:
     assert len(logical) == 1
     assert logical[0].cells["iscm"].endswith("Development (GFMD)")
     assert counts["furniture_rows"] == 3 and counts["continuation_rows"] == 1
+
+
+def test_bad_last_row_of_a_page_does_not_swallow_the_next_event() -> None:
+    rows = [
+        row(1, ("ARCP", "Spring 2017", "Cairo, Egypt", "Meeting", "x"), first=True, last=True),
+        row(2, ("IGC", "1 – 2 June, 2017", "Geneva, Switzerland", "Round", "y"), first=True),
+    ]
+    logical, counts = run(rows)
+    assert [r.cells["iscm"] for r in logical] == ["ARCP", "IGC"]
+    assert counts.get("continuation_rows", 0) == 0
