@@ -27,6 +27,7 @@ from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef, PDFStream, resolve1
 from pdfplumber.page import fix_fontname_bytes
+from pdfplumber.utils.geometry import obj_to_edges
 
 from pipeline.errors import InputError
 from pipeline.layout import (
@@ -273,15 +274,24 @@ def _short(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- words
 
 
+_THIN = 2.0  # pt: a filled rectangle this thin is a drawn rule, not shading
+
+
 def _rulings(page: Any) -> tuple[list[Word], list[Word]]:
-    """Horizontal and vertical ruling segments (lines and thin rectangles)."""
+    """Horizontal and vertical ruling segments: lines, curves, stroked rectangles and
+    thin filled ones (how browsers draw borders). A wide filled rectangle is shading (a
+    header's background, a zebra stripe, a cell's fill): its edges are not rules, or a
+    shaded cell would read as a ruled column and the body beside it as outside the table."""
+    objects = [*page.lines, *page.curves]
+    objects += [r for r in page.rects if r.get("stroke") or min(r["width"], r["height"]) <= _THIN]
     horizontal: list[Word] = []
     vertical: list[Word] = []
-    for e in page.edges:
-        if e["orientation"] == "h":
-            horizontal.append({"top": e["top"], "x0": e["x0"], "x1": e["x1"]})
-        elif e["orientation"] == "v":
-            vertical.append({"x0": e["x0"], "top": e["top"], "bottom": e["bottom"]})
+    for obj in objects:
+        for e in obj_to_edges(obj):
+            if e["orientation"] == "h":
+                horizontal.append({"top": e["top"], "x0": e["x0"], "x1": e["x1"]})
+            elif e["orientation"] == "v":
+                vertical.append({"x0": e["x0"], "top": e["top"], "bottom": e["bottom"]})
     return horizontal, vertical
 
 

@@ -25,7 +25,7 @@ import bisect
 import itertools
 import re
 import statistics
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -372,31 +372,34 @@ def _outside_rules(line: _Line, bounds: Sequence[float], vertical: Sequence[Word
     )
 
 
-RowStart = Callable[[Sequence[_Line], _Line], bool]
-"""Given the lines of the row so far and the next line: does the next line start a row?"""
+@dataclass(frozen=True)
+class _DateColumn:
+    """The profile's date column on a page: where rows start when no rule says so."""
 
+    lo: float
+    hi: float
 
-def _date_row_start(bounds: Sequence[float], column: int) -> RowStart:
-    """Without rulings, a line starts a new row when it has text in the date column and
-    the date of the row so far is already complete ("November 30 -" is not)."""
-    lo, hi = bounds[column], bounds[column + 1]
+    def text(self, lines: Sequence[_Line]) -> str:
+        parts = (
+            _join_words([w for w in ln.words if self.lo <= (w["x0"] + w["x1"]) / 2 < self.hi])
+            for ln in lines
+        )
+        return " ".join(t for t in parts if t)
 
-    def in_column(line: _Line) -> str:
-        return _join_words([w for w in line.words if lo <= (w["x0"] + w["x1"]) / 2 < hi])
-
-    def starts(current: Sequence[_Line], line: _Line) -> bool:
-        if not in_column(line):
-            return False
-        so_far = " ".join(t for t in (in_column(ln) for ln in current) if t)
-        if not so_far:
+    def complete(self, lines: Sequence[_Line]) -> bool:
+        text = self.text(lines)
+        if not text:
             return False
         try:
-            parse_date_range(so_far)
+            parse_date_range(text)
         except DateParseError:
             return False
         return True
 
-    return starts
+    def starts_row(self, current: Sequence[_Line], line: _Line) -> bool:
+        """A line starts a new row when it has text in the date column and the date of
+        the row so far is already complete ("November 30 -" is not)."""
+        return bool(self.text([line])) and self.complete(current)
 
 
 @dataclass
@@ -422,18 +425,37 @@ def _near_rule(lines: Sequence[_Line], rule: float, downwards: bool) -> list[_Li
     return taken if downwards else list(reversed(taken))
 
 
+def _split_band(band: _Band, date: _DateColumn | None) -> list[_Band]:
+    """A ruled band whose date cell is not one date but several is several rows whose
+    separating rules the producer did not draw (booktabs style: rules only around the
+    header and at the end): it is cut as an unruled table is. The pieces are not ruled
+    apart, so no merged cell is inferred between them."""
+    if date is None or len(band.lines) < 2 or date.complete(band.lines):
+        return [band]
+    groups = _segment(band.lines, date)
+    if len(groups) == 1:
+        return [band]
+    pieces = []
+    for k, group in enumerate(groups):
+        last = k == len(groups) - 1
+        top = band.top if k == 0 else group[0].top - 0.5
+        bottom = band.bottom if last else group[-1].bottom + 0.5
+        pieces.append(_Band(top, bottom, band.open_bottom and last, group, ruled=False))
+    return pieces
+
+
 def _row_bands(
     lines: Sequence[_Line],
     rule_ys: Sequence[float],
     body_top: float,
-    row_start: RowStart | None = None,
+    date: _DateColumn | None = None,
 ) -> list[_Band]:
     """The rows on one page, each with its lines (every line in exactly one row).
 
     With horizontal rules, rows are the bands between them; text right above the first
     or below the last rule belongs to a row the page break left open. Without rules, a
     row ends at a gap clearly larger than the gaps between a cell's wrapped lines, or
-    where ``row_start`` (the profile's date column) says a new row begins."""
+    where the profile's date column says a new row begins (``_DateColumn.starts_row``)."""
     if not lines:
         return []
     ys = [y for y in rule_ys if y >= body_top - _RULE_TOLERANCE]
@@ -450,26 +472,33 @@ def _row_bands(
                 if band.top <= mid(ln) <= band.bottom:
                     band.lines.append(ln)
                     break
-        out = [b for b in bands if b.lines]
+        out = [sub for b in bands if b.lines for sub in _split_band(b, date)]
         if above:
-            out.insert(0, _Band(above[0].top - 0.5, ys[0], False, above, True))
+            out[:0] = _split_band(_Band(above[0].top - 0.5, ys[0], False, above, True), date)
         if below:
-            out.append(_Band(ys[-1], below[-1].bottom + 0.5, True, below, True))
+            out += _split_band(_Band(ys[-1], below[-1].bottom + 0.5, True, below, True), date)
         return out
+    groups = _segment(lines, date)
+    return [
+        _Band(g[0].top - 0.5, g[-1].bottom + 0.5, k == len(groups) - 1, g)
+        for k, g in enumerate(groups)
+    ]
+
+
+def _segment(lines: Sequence[_Line], date: _DateColumn | None) -> list[list[_Line]]:
+    """Rows of lines no rule separates: a row ends at a gap clearly larger than the gaps
+    between a cell's wrapped lines, or where the date column starts a new row."""
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
     height = statistics.median(ln.height for ln in lines)
     tight = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else min(gaps, default=0.0)
     threshold = max(0.5 * height, 1.8 * max(tight, 0.0))
-    result: list[_Band] = []
-    current = [lines[0]]
+    groups: list[list[_Line]] = [[lines[0]]]
     for gap, line in zip(gaps, lines[1:], strict=False):
-        if gap > threshold or (row_start is not None and row_start(current, line)):
-            result.append(_Band(current[0].top - 0.5, current[-1].bottom + 0.5, False, current))
-            current = [line]
+        if gap > threshold or (date is not None and date.starts_row(groups[-1], line)):
+            groups.append([line])
         else:
-            current.append(line)
-    result.append(_Band(current[0].top - 0.5, current[-1].bottom + 0.5, True, current))
-    return result
+            groups[-1].append(line)
+    return groups
 
 
 def _covers(horizontal: Sequence[Word], y: float, lo: float, hi: float) -> bool:
@@ -493,7 +522,9 @@ def _spanning_words(
     owner = [list(range(len(bands))) for _ in columns]
     for i in range(1, len(bands)):
         above, band = bands[i - 1], bands[i]
-        if above.open_bottom or abs(above.bottom - band.top) > _RULE_TOLERANCE:
+        if not (above.ruled and band.ruled) or above.open_bottom:
+            continue
+        if abs(above.bottom - band.top) > _RULE_TOLERANCE:
             continue
         for k in columns:
             if not _covers(horizontal, band.top, bounds[k], bounds[k + 1]):
@@ -651,8 +682,11 @@ def profile_table_rows(
         rule_ys = [y for y in rule_ys if y > found[2].bottom - _RULE_TOLERANCE]
     date_key = profile.date_key
     keys = layout.table.keys
-    row_start = _date_row_start(bounds, keys.index(date_key)) if date_key in keys else None
-    bands = _row_bands(kept, rule_ys, body_top, row_start)
+    date = None
+    if date_key in keys:
+        k = keys.index(date_key)
+        date = _DateColumn(bounds[k], bounds[k + 1])
+    bands = _row_bands(kept, rule_ys, body_top, date)
     if ended:
         bands = _without_trailing_note(bands, bounds)
     band_words, merged = _spanning_words(bands, horizontal, bounds)
