@@ -266,8 +266,11 @@ def stitch(
         if current is not None:
             previous_done = _finish(current)
             logical.append(previous_done)
-        per_table[row.table] = per_table.get(row.table, 0) + 1
-        current = _start(row, keys, per_table[row.table])
+        # ISCM events are numbered through the document (its events tables are one
+        # list); a generic table's rows are numbered within the table
+        counter = row.table if profile.kind == "generic" else 0
+        per_table[counter] = per_table.get(counter, 0) + 1
+        current = _start(row, keys, per_table[counter])
         if decisions is not None:
             decisions.append((row, "new", current.row.row_index))
         if previous_done is not None and previous_done.table == row.table:

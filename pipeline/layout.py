@@ -342,23 +342,24 @@ def _river(lo: float, hi: float, words: Sequence[Word]) -> float:
 # --------------------------------------------------------------------------- rows
 
 
-def _crosses(line: _Line, bounds: Sequence[float]) -> bool:
+def _crosses(line: _Line, bounds: Sequence[float], at_least: int = 1) -> bool:
     """In a table without column rules, prose that runs across column boundaries is not
     part of the table: a word that overhangs a boundary, or two words on either side of
-    one that are only a word space apart, as cells never are."""
+    one that are only a word space apart, as cells never are. ``at_least=2`` asks for
+    unmistakable prose, for when the boundaries themselves may still be off."""
     inner = bounds[1:-1]
     words = sorted(line.words, key=lambda w: w["x0"])
+    crossed: set[float] = set()
     for w in words:
         size = w["bottom"] - w["top"]
-        for x in inner:
-            if w["x0"] < x - size and w["x1"] > x + size:
-                return True
+        crossed.update(x for x in inner if w["x0"] < x - size and w["x1"] > x + size)
     for a, b in itertools.pairwise(words):
         size = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
         if b["x0"] - a["x1"] < 0.45 * size:
             centre_a, centre_b = (a["x0"] + a["x1"]) / 2, (b["x0"] + b["x1"]) / 2
-            if any(centre_a < x <= centre_b for x in inner):
-                return True
+            crossed.update(x for x in inner if centre_a < x <= centre_b)
+    if crossed and len(crossed) >= min(at_least, len(inner)):
+        return True
     return line.x0 < bounds[0] - 20 or line.x1 > bounds[-1] + 20
 
 
@@ -648,6 +649,17 @@ def profile_table_rows(
         v_rules = _vertical_xs(vertical, header.top, header.bottom)
         body_words = [w for ln in body_lines for w in ln.words]
         bounds, ruled = _column_bounds(header, body_words, v_rules)
+        if not ruled:
+            # prose under the table would bend the white river between the columns:
+            # take the boundaries again from the lines above the first unmistakable prose
+            prose = next(
+                (i for i, ln in enumerate(body_lines) if _crosses(ln, bounds, at_least=2)),
+                len(body_lines),
+            )
+            table_lines = body_lines[:prose]
+            if table_lines:
+                table_words = [w for ln in table_lines for w in ln.words]
+                bounds, ruled = _column_bounds(header, table_words, v_rules)
         state.layout = _Layout(layout_table, bounds, ruled)
         header_words = [w for ln in lines[first : first + size] for w in ln.words]
         texts, italic = _cells_of_band(header_words, bounds)
@@ -673,7 +685,7 @@ def profile_table_rows(
     layout = state.layout
     assert layout is not None
     bounds = layout.bounds
-    kept, ended = _table_lines(body_lines, bounds, profile, content, layout.ruled_columns)
+    kept, ended, rest_top = _table_lines(body_lines, bounds, profile, content, layout.ruled_columns)
     if kept:
         body_top = max(body_top, kept[0].top - 2 * kept[0].height)
     rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
@@ -712,9 +724,13 @@ def profile_table_rows(
         body[0] = replace(body[0], first_on_page=True)
         body[-1] = replace(body[-1], last_on_page=True)
     rows.extend(body)
+    yield from rows
     if ended:
         state.layout = None  # the table ended on this page: prose or another table follows
-    yield from rows
+        if rest_top is not None:  # ... which may be a second events table, on this page
+            rest = [w for w in content.words if w["top"] >= rest_top - 0.5]
+            if len(rest) < len(content.words):
+                yield from profile_table_rows(replace(content, words=rest), profile, state)
 
 
 def _without_trailing_note(bands: list[_Band], bounds: Sequence[float]) -> list[_Band]:
@@ -742,8 +758,9 @@ def _table_lines(
     profile: Profile,
     content: PageContent,
     ruled: bool,
-) -> tuple[list[_Line], bool]:
-    """The lines of the table on one page, and whether the table ends on this page.
+) -> tuple[list[_Line], bool, float | None]:
+    """The lines of the table on one page, whether the table ends on this page, and the
+    top of the first line after it (where another table may start).
 
     Lines outside the table (across the columns, or where a ruled table has no column
     rules) and page furniture ("Page 3 of 10") are running heads when they come before
@@ -758,15 +775,23 @@ def _table_lines(
             return _outside_rules(line, bounds, content.vertical)
         return _crosses(line, bounds)
 
+    def another_header(line: _Line) -> bool:
+        if not profile.columns:
+            return False
+        cells, _ = _match_profile_header([line], [], profile)
+        return set(profile.required_keys) <= {c.key for c in cells}
+
     for i, line in enumerate(body_lines):
+        if kept and another_header(line):  # a second table starts under this one
+            return kept, True, line.top
         if outside(line) or profile.is_furniture_line(line.text):
             if not kept:
                 continue
             rest = body_lines[i:]
             footer = len(rest) <= 3 and all(ln.top > 0.8 * page_bottom for ln in rest)
-            return kept, not footer
+            return kept, not footer, None if footer else line.top
         kept.append(line)
-    return kept, False
+    return kept, False, None
 
 
 # --------------------------------------------------------------------------- generic
@@ -884,7 +909,7 @@ def generic_table_rows(
         candidates = [
             ln for ln in region if _line_mid(ln) > body_top or (n_header == 0 and follows)
         ]
-        kept, ended = _table_lines(candidates, bounds, profile, content, ruled=True)
+        kept, ended, _ = _table_lines(candidates, bounds, profile, content, ruled=True)
         bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
         if ended:
             bands = _without_trailing_note(bands, bounds)
