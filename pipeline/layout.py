@@ -95,6 +95,8 @@ class LayoutState:
     near_misses: list[str] = field(default_factory=list)
     header_rows: list[tuple[str, ...]] = field(default_factory=list)
     """Generic profile: the first rows of the open table as printed on its first page."""
+    page_before: str = ""
+    """The short text of the last page before the table (a cover page's heading)."""
     last_page_with_rows: int = 0
 
 
@@ -564,6 +566,38 @@ def _cells_of_band(
 _TITLE_MAX_CHARS = 400
 
 
+def _without_super_header(
+    lines: Sequence[_Line], header_top: float, bounds: Sequence[float]
+) -> list[_Line]:
+    """The lines above a header without the header's own upper row ("Event" spanning
+    Title and Outcome, "When / Where"): lines right on top of it that leave the first
+    column blank are part of the table, not of the title."""
+    kept = list(lines)
+    edge = header_top
+    while kept and edge - kept[-1].bottom <= kept[-1].height and kept[-1].x0 > bounds[1] - 1:
+        edge = kept[-1].top
+        kept.pop()
+    return kept
+
+
+def _heading_at_top(lines: Sequence[_Line]) -> str:
+    """The heading of a page without the table (a cover): its blocks of lines from the
+    top, as long as together they stay short (intro prose below is not a heading)."""
+    blocks: list[list[_Line]] = []
+    for line in lines:
+        if blocks and line.top - blocks[-1][-1].bottom <= 0.8 * line.height:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    taken: list[str] = []
+    for block in blocks:
+        text = " ".join(" ".join(ln.text for ln in block).split())
+        if len(" ".join([*taken, text])) > _TITLE_MAX_CHARS:
+            break
+        taken.append(text)
+    return " ".join(taken)
+
+
 def _title_above(lines: Sequence[_Line]) -> str:
     """The heading above the table on its first page: all the text there when it is
     short (a heading and a caption), else only the block of lines directly above the
@@ -641,8 +675,6 @@ def profile_table_rows(
                 first_page=pageno,
             )
             state.tables.append(layout_table)
-            if index == 1:
-                state.title = _title_above(lines[:first])
         else:
             layout_table = state.layout.table
         body_lines = list(lines[first + size :])
@@ -661,6 +693,10 @@ def profile_table_rows(
                 table_words = [w for ln in table_lines for w in ln.words]
                 bounds, ruled = _column_bounds(header, table_words, v_rules)
         state.layout = _Layout(layout_table, bounds, ruled)
+        if layout_table.index == 1 and layout_table.first_page == pageno and not state.title:
+            above = _without_super_header(lines[:first], header.top, bounds)
+            # a table that starts a page after a cover: the heading is on the page before
+            state.title = _title_above(above) or state.page_before
         header_words = [w for ln in lines[first : first + size] for w in ln.words]
         texts, italic = _cells_of_band(header_words, bounds)
         rows.append(
@@ -680,6 +716,7 @@ def profile_table_rows(
         body_lines = list(lines)
         body_top = 0.0
     else:
+        state.page_before = _heading_at_top(lines)
         return
 
     layout = state.layout

@@ -176,3 +176,13 @@ ACRONYM = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=10
 def test_parts_joined_by_and_come_back(pairs: list[tuple[str, str]]) -> None:
     text = " and ".join(f"{name} ({acronym})" for acronym, name in pairs)
     assert parse_iscm(text) == [P(acronym, name) for acronym, name in pairs]
+
+
+@pytest.mark.parametrize("cell", ["IGAD-RCP", "MIDWA", "GFMD", "5+5"])
+def test_a_bare_acronym_is_the_acronym_and_the_name(cell: str) -> None:
+    assert parse_iscm(cell) == [IscmPart(cell, cell)], cell
+
+
+@pytest.mark.parametrize("cell", ["Bali Process", "Budapest Process", "Colombo Process"])
+def test_a_plain_name_has_no_acronym(cell: str) -> None:
+    assert parse_iscm(cell) == [IscmPart("", cell)], cell

@@ -58,6 +58,8 @@ def _acronym_in(inside: str) -> str:
 
 
 def _parse_part(part: str) -> IscmPart:
+    if is_acronym(part.strip()):  # "IGAD-RCP" alone: the acronym is the name
+        return IscmPart(part.strip(), part.strip())
     match = _TRAILING_PARENS.fullmatch(part)
     if match:
         acronym = _acronym_in(match["inside"])
