@@ -375,11 +375,42 @@ def _lean_objects(page: Any) -> dict[str, list[Word]]:
     return objects
 
 
+_MARKERS = frozenset("0123456789*†‡§")
+
+
+def _without_footnote_markers(chars: list[Word]) -> list[Word]:
+    """Superscript footnote markers glued to a word ("Bali Process¹", "2017²", "Egypt*")
+    would become part of the cell's text (and spoil a date): a digit or mark right after
+    a letter or digit, in a smaller size, raised above its baseline, is dropped. Raised
+    letters stay ("31st" set as 31 + superscript "st" is still "31st")."""
+    kept: list[Word] = []
+    prev: Word | None = None
+    for c in chars:
+        if prev is not None and c["text"] in _MARKERS and _is_marker(c, prev):
+            prev = {**prev, "x1": c["x1"]}  # a two-digit marker continues
+            continue
+        kept.append(c)
+        prev = c
+    return kept
+
+
+def _is_marker(c: Word, prev: Word) -> bool:
+    size, base = prev.get("size", 0.0), prev["bottom"]
+    return bool(
+        (prev["text"].isalnum() or prev["text"] in _MARKERS)
+        and size
+        and c.get("size", size) < 0.85 * size
+        and c["bottom"] < base - 0.2 * size
+        and abs(c["x0"] - prev["x1"]) <= 0.5
+    )
+
+
 def read_page(
     page: Any, pageno: int, name: str, limits: Limits, find_grids: bool = False
 ) -> PageContent:
     # the cache pdfplumber's ``page.objects`` fills on first use; page.close() drops it
     page._objects = _lean_objects(page)
+    page._objects["char"] = _without_footnote_markers(page._objects.get("char", []))
     n_chars = len(page.chars)
     if n_chars > limits.max_chars_per_page:
         raise InputError(

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import frictionless
 import pytest
@@ -204,3 +205,22 @@ def test_country_as_printed_has_no_leading_punctuation(place: str, country: str,
 def test_url_ending_in_slash_is_not_glued_to_the_next_sentence() -> None:
     lines = ["Report online: https://www.iom.int/", "Report of the meeting"]
     assert rejoin_wrapped_urls(lines) == lines
+
+
+def test_superscript_footnote_markers_are_dropped_ordinals_kept() -> None:
+    from pipeline.extract import _without_footnote_markers
+
+    def ch(text: str, x0: float, size: float = 9.0, bottom: float = 100.0) -> dict[str, Any]:
+        return {"text": text, "x0": x0, "x1": x0 + 4, "size": size, "bottom": bottom}
+
+    raised = {"size": 6.0, "bottom": 97.0}
+    chars = [
+        ch("s", 0),
+        ch("1", 4, **raised),
+        ch(" ", 8),
+        ch("3", 12),
+        ch("1", 16),
+        ch("s", 20, **raised),
+        ch("t", 24, **raised),
+    ]
+    assert "".join(c["text"] for c in _without_footnote_markers(chars)) == "s 31st"
