@@ -47,17 +47,18 @@ def _stage_dir(out: Path) -> Path:
     return out / "stages"
 
 
-def _document_json(doc: Document) -> dict[str, Any]:
-    data = dataclasses.asdict(doc)
-    return data
+def document_to_json(doc: Document) -> dict[str, Any]:
+    """A document's facts as JSON, for stage files and the result cache."""
+    return dataclasses.asdict(doc)
 
 
-def _document_from(data: dict[str, Any]) -> Document:
+def document_from_json(data: dict[str, Any]) -> Document:
+    fields = dict(data)
     tables = [
         TableLayout(t["index"], tuple(t["keys"]), tuple(t["labels"]), t["first_page"])
-        for t in data.pop("tables", [])
+        for t in fields.pop("tables", [])
     ]
-    return Document(**data, tables=tables)
+    return Document(**fields, tables=tables)
 
 
 def write_documents(
@@ -71,7 +72,7 @@ def write_documents(
         {
             "profile": profile,
             "documents": [
-                {**_document_json(d), "rejects": [dataclasses.asdict(r) for r in rs]}
+                {**document_to_json(d), "rejects": [dataclasses.asdict(r) for r in rs]}
                 for d, rs in zip(docs, rejects, strict=True)
             ],
         },
@@ -91,7 +92,7 @@ def read_documents(out: Path, profile: str) -> list[tuple[Document, list[Reject]
     result = []
     for d in data["documents"]:
         rejects = [reject_from_json(r) for r in d.pop("rejects", [])]
-        result.append((_document_from(d), rejects))
+        result.append((document_from_json(d), rejects))
     return result
 
 
@@ -141,7 +142,9 @@ def read_extracted(out: Path, profile: str) -> list[Extraction]:
     return extractions
 
 
-def _jsonable(record: dict[str, Any]) -> str:
+def record_to_json(record: dict[str, Any]) -> str:
+    """A cleaned record as JSON (dates tagged), for stage files and the result cache."""
+
     def default(v: Any) -> Any:
         if isinstance(v, dt.date):
             return {"__date__": v.isoformat()}
@@ -152,36 +155,18 @@ def _jsonable(record: dict[str, Any]) -> str:
     return json.dumps(record, default=default, ensure_ascii=False)
 
 
-def _from_json(text: str) -> dict[str, Any]:
+def record_from_json(text: str) -> dict[str, Any]:
     def hook(d: dict[str, Any]) -> Any:
         if set(d) == {"__date__"}:
             return dt.date.fromisoformat(d["__date__"])
         return d
 
     record: dict[str, Any] = json.loads(text, object_hook=hook)
-    return record
-
-
-def record_to_json(record: dict[str, Any]) -> str:
-    """A cleaned record as JSON (dates tagged), for stage files and the result cache."""
-    return _jsonable(record)
-
-
-def record_from_json(text: str) -> dict[str, Any]:
-    record = _from_json(text)
     if "_cells" in record:
         record["_cells"] = tuple(record["_cells"])
     if "_iscm_parts" in record:
         record["_iscm_parts"] = [tuple(p) for p in record["_iscm_parts"]]
     return record
-
-
-def document_to_json(doc: Document) -> dict[str, Any]:
-    return _document_json(doc)
-
-
-def document_from_json(data: dict[str, Any]) -> Document:
-    return _document_from(dict(data))
 
 
 def reject_from_json(data: dict[str, Any]) -> Reject:
@@ -206,7 +191,7 @@ def write_cleaned(out: Path, profile: str, cleaned: Sequence[Cleaned]) -> None:
             columns["row_index"].append(rec["row_index"])
             columns["page_start"].append(rec["page_start"])
             columns["page_end"].append(rec["page_end"])
-            columns["record"].append(_jsonable(rec))
+            columns["record"].append(record_to_json(rec))
     with atomic_path(_stage_dir(out) / "cleaned.parquet") as tmp:
         pq.write_table(pa.table(columns), tmp)
     write_documents(out, profile, [c.document for c in cleaned], [c.rejects for c in cleaned])
