@@ -18,7 +18,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
@@ -182,9 +182,14 @@ def _run_isolated(
             proc.start()
             child.close()
             running[i] = (proc, parent, time.monotonic())
+        # sleep until a worker sends its result (or 50 ms, to check deaths and timeouts)
+        ready = set(wait([conn for _, conn, _ in running.values()], timeout=0.05))
         for i, (proc, conn, started) in list(running.items()):
             path = paths[i]
-            if conn.poll(0.02):
+            # liveness first, then the pipe: a worker that sent its result and exited in
+            # between must not be taken for one that died without sending
+            alive = proc.is_alive()
+            if conn in ready or conn.poll(0):
                 try:
                     result = conn.recv()
                 except (EOFError, OSError):
@@ -193,7 +198,7 @@ def _run_isolated(
                         _failed_document(path, f"{path.name}: worker died ({_exit(proc)})")
                     )
                 proc.join(5)
-            elif not proc.is_alive():
+            elif not alive:
                 result = FileResult(
                     _failed_document(path, f"{path.name}: worker died ({_exit(proc)})")
                 )
