@@ -358,14 +358,19 @@ def generic_record(row: LogicalRow, source_file: str, labels: tuple[str, ...]) -
     return record
 
 
-def clean_extraction(extraction: Extraction, profile: Profile) -> Cleaned:
-    """Stitch, repair and parse one document's physical rows."""
+def clean_extraction(
+    extraction: Extraction,
+    profile: Profile,
+    decisions: list[tuple[PhysicalRow, Decision, int | None]] | None = None,
+) -> Cleaned:
+    """Stitch, repair and parse one document's physical rows. ``decisions``, when given,
+    receives each physical row's decision (see ``stitch``)."""
     doc = extraction.document
     counts = doc.counts
     keys_of_table = {t.index: t.keys for t in doc.tables}
     labels_of_table = {t.index: t.labels for t in doc.tables}
-    logical = stitch(extraction.rows, keys_of_table, profile, counts)
-    cleaned = Cleaned(doc)
+    logical = stitch(extraction.rows, keys_of_table, profile, counts, decisions)
+    cleaned = Cleaned(doc, logical=logical)
     for row in logical:
         keys = keys_of_table[row.table]
         raw = tuple(row.cells.get(k, "") for k in keys)

@@ -29,7 +29,7 @@ from typing import Any
 import pdfplumber
 from PIL import ImageFont
 
-from pipeline.clean import Decision, clean_extraction, stitch
+from pipeline.clean import Decision, clean_extraction
 from pipeline.errors import UsageError
 from pipeline.extract import extract_document
 from pipeline.model import BBox, Cleaned, PhysicalRow
@@ -124,12 +124,12 @@ def row_marks(extraction: Any, profile: Profile) -> list[RowMark]:
     doc = extraction.document
     keys_of_table = {t.index: t.keys for t in doc.tables}
     decisions: list[tuple[PhysicalRow, Decision, int | None]] = []
-    logical = stitch(extraction.rows, keys_of_table, profile, {}, decisions)
+    cleaned = clean_extraction(extraction, profile, decisions)
+    logical = cleaned.logical
     by_key = {(r.table, r.row_index): r for r in logical}
 
-    # The same stitching again inside clean_extraction, then validate: records come out
-    # in logical-row order, each carrying its raw cells, so they can be matched back.
-    cleaned = clean_extraction(extraction, profile)
+    # records come out in logical-row order, each carrying its raw cells, so they can be
+    # matched back to the rows they were parsed from
     raw_of = {
         key: tuple(r.cells.get(k, "") for k in keys_of_table[r.table]) for key, r in by_key.items()
     }

@@ -103,3 +103,5 @@ class Cleaned:
     document: Document
     records: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    logical: list[LogicalRow] = field(default_factory=list)
+    """The logical rows the records were parsed from (in memory only, for inspect)."""
