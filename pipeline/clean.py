@@ -6,10 +6,11 @@ Two steps, each in one place:
   furniture, the continued half of a row that a page break split, or a new row (which
   may inherit a vertically merged cell from the row above). The evidence is in
   ``classify_row``'s docstring.
-* ``event_record`` (ISCM profile) / ``generic_record`` turn a logical row into output
-  fields: wrapped lines joined, hyphenation undone, URLs re-joined and pulled out, dates,
-  places and acronyms parsed. A row whose fields cannot be parsed becomes a ``Reject``
-  with the reason; nothing is guessed and nothing is dropped silently.
+* ``row_record`` turns a logical row into output fields: each column's type parses its
+  cell (wrapped lines joined, hyphenation undone, URLs re-joined and pulled out, dates,
+  places and acronyms parsed) into the fields the profile names, and the profile's
+  ``row_id`` is derived. A row whose fields cannot be parsed becomes a ``Reject`` with
+  the reason; nothing is guessed and nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -19,14 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pipeline.columns import CellError
 from pipeline.model import Cleaned, Extraction, LogicalRow, PhysicalRow, Reject
-from pipeline.normalise.dates import DateParseError, parse_date_range
-from pipeline.normalise.ids import event_id
-from pipeline.normalise.iscm import acronyms, parse_iscm
-from pipeline.normalise.places import PlaceParseError, parse_place
-from pipeline.normalise.text import collapse_ws, join_lines
-from pipeline.normalise.urls import rejoin_wrapped_urls, split_urls
-from pipeline.profiles import Profile
+from pipeline.profiles import Column, Profile
 
 Decision = Literal["header", "furniture", "empty", "continuation", "new"]
 
@@ -41,23 +37,16 @@ class _Open:
     italic_chars: dict[str, bool] = field(default_factory=dict)
 
 
-def _date_complete(text: str) -> bool:
-    try:
-        parse_date_range(text)
-    except DateParseError:
-        return False
-    return True
-
-
 def _is_complete(cells: dict[str, str], profile: Profile) -> bool:
-    """A logical row is complete when every required cell has text and its date parses.
-    Fill-down cells may be empty: they inherit from the row above."""
+    """A logical row is complete when every required cell has text and the cell of its
+    completing column (the date) parses. Fill-down cells may be empty: they inherit
+    from the row above."""
     fill = set(profile.fill_down_keys)
     for key in profile.required_keys:
         if key not in fill and not cells.get(key, "").strip():
             return False
-    date_key = profile.date_key
-    return date_key is None or _date_complete(collapse_ws(cells.get(date_key, "")))
+    column = profile.completing_column
+    return column is None or column.complete(cells.get(column.key, ""))
 
 
 _DIGITS = re.compile(r"\d+")
@@ -138,9 +127,9 @@ def classify_row(
     * ``new``: anything else; an empty fill-down cell (a vertically merged ISCM cell)
       then inherits the value of the row above.
 
-    The generic profile has no date column: there a top-of-page row continues the one
-    before when a column that nearly every row of the table fills (``usually_filled``:
-    a serial number, a date) is empty in it.
+    A profile without a completing column (the generic one): there a top-of-page row
+    continues the one before when a column that nearly every row of the table fills
+    (``usually_filled``: a serial number, a date) is empty in it.
     """
     if row.kind == "header":
         return "header"
@@ -154,12 +143,13 @@ def classify_row(
     if current is None or not cross_page:
         return "furniture" if furniture else "new"
     cells = dict(zip(keys, row.cells, strict=False))
-    date_key = profile.date_key
-    if date_key is None:
+    completing = profile.completing_column
+    if completing is None:
         if furniture:
             return "furniture"
         gaps = any(not row.cells[k].strip() for k in filled if k < len(row.cells))
         return "continuation" if gaps else "new"
+    date_key = completing.key
     assembled = {k: "\n".join(v) for k, v in current.lines.items()}
     if furniture:
         # "2017" alone at the top of a page looks like a page number, but it is the rest
@@ -176,7 +166,7 @@ def classify_row(
         # together ("November 30 -" + "December 2, 2017", "" + "March 2, 2017"); a bad
         # last row ("Spring 2017") must not swallow the next page's first event
         joined = " ".join([assembled.get(date_key, ""), own_date]).strip()
-        return "continuation" if _date_complete(collapse_ws(joined)) else "new"
+        return "continuation" if completing.complete(joined) else "new"
     return "new"
 
 
@@ -266,9 +256,9 @@ def stitch(
         if current is not None:
             previous_done = _finish(current)
             logical.append(previous_done)
-        # ISCM events are numbered through the document (its events tables are one
-        # list); a generic table's rows are numbered within the table
-        counter = row.table if profile.kind == "generic" else 0
+        # rows are numbered through the document (an events list printed as several
+        # tables is one list) unless the profile numbers them within each table
+        counter = row.table if profile.rows_numbered_per_table else 0
         per_table[counter] = per_table.get(counter, 0) + 1
         current = _start(row, keys, per_table[counter])
         if decisions is not None:
@@ -293,68 +283,33 @@ class RowError(ValueError):
     """A logical row whose fields cannot be parsed; becomes a reject."""
 
 
-def _text(row: LogicalRow, key: str) -> str:
-    return join_lines(row.cells.get(key, "").split("\n"))
-
-
-def event_record(row: LogicalRow, source_file: str, sha256: str) -> dict[str, Any]:
-    """One ISCM event from one logical row. Raises RowError with the reason."""
-    iscm = _text(row, "iscm")
-    if not iscm:
-        raise RowError("empty ISCM cell")
-    parts = parse_iscm(iscm)
-    date_text = _text(row, "date")
-    try:
-        start, end = parse_date_range(date_text)
-    except DateParseError as exc:
-        raise RowError(str(exc)) from None
-    place = _text(row, "place")
-    try:
-        where = parse_place(place)
-    except PlaceParseError as exc:
-        raise RowError(str(exc)) from None
-    title = _text(row, "title")
-    if not title:
-        raise RowError("empty Event / Title cell")
-    outcome_lines = rejoin_wrapped_urls(row.cells.get("outcome", "").split("\n"))
-    outcome, urls = split_urls(join_lines(outcome_lines))
-    codes = acronyms(parts)
-    return {
-        "event_id": event_id(codes, iscm, start, title),
-        "source_file": source_file,
-        "source_sha256": sha256,
-        "row_index": row.row_index,
-        "page_start": row.page_start,
-        "page_end": row.page_end,
-        "iscm": iscm,
-        "iscm_acronyms": codes,
-        "iscm_italic": bool(row.italic.get("iscm", False)),
-        "date_text": date_text,
-        "start_date": start,
-        "end_date": end,
-        "place": place,
-        "city": where.city,
-        "country": where.country,
-        "country_iso3": where.country_iso3,
-        "title": title,
-        "outcome": outcome,
-        "urls": urls,
-        # carried to validate for event_iscms, not an events column
-        "_iscm_parts": [(p.acronym, p.name) for p in parts],
-    }
-
-
-def generic_record(row: LogicalRow, source_file: str, labels: tuple[str, ...]) -> dict[str, Any]:
+def row_record(
+    row: LogicalRow,
+    profile: Profile,
+    columns: Sequence[Column],
+    source_file: str,
+    sha256: str,
+) -> dict[str, Any]:
+    """The output fields of one logical row: where it came from, each column's outputs
+    under the names the profile gives them, and the profile's row id. Raises RowError
+    with the first column's reason, in column order."""
     record: dict[str, Any] = {
         "source_file": source_file,
+        "source_sha256": sha256,
         "table_index": row.table,
         "row_index": row.row_index,
         "page_start": row.page_start,
         "page_end": row.page_end,
     }
-    for label in labels:
-        lines = rejoin_wrapped_urls(row.cells.get(label, "").split("\n"))
-        record[label] = join_lines(lines)
+    for column in columns:
+        try:
+            record.update(
+                column.parse(row.cells.get(column.key, ""), row.italic.get(column.key, False))
+            )
+        except CellError as exc:
+            raise RowError(str(exc)) from None
+    if profile.row_id is not None:
+        record[profile.row_id.field] = profile.row_id.of(record)
     return record
 
 
@@ -368,17 +323,15 @@ def clean_extraction(
     doc = extraction.document
     counts = doc.counts
     keys_of_table = {t.index: t.keys for t in doc.tables}
-    labels_of_table = {t.index: t.labels for t in doc.tables}
+    columns_of_table = {t.index: profile.columns_for(t.keys) for t in doc.tables}
     logical = stitch(extraction.rows, keys_of_table, profile, counts, decisions)
     cleaned = Cleaned(doc, logical=logical)
     for row in logical:
         keys = keys_of_table[row.table]
         raw = tuple(row.cells.get(k, "") for k in keys)
         try:
-            if profile.kind == "iscm-events":
-                record = event_record(row, doc.source_file, doc.sha256)
-            else:
-                record = generic_record(row, doc.source_file, labels_of_table[row.table])
+            columns = columns_of_table[row.table]
+            record = row_record(row, profile, columns, doc.source_file, doc.sha256)
         except (RowError, ValueError) as exc:
             cleaned.rejects.append(
                 Reject(doc.source_file, row.page_start, row.row_index, "clean", str(exc), raw)

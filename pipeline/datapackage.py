@@ -1,8 +1,8 @@
 """datapackage.json: the outputs described as a Frictionless Data Package.
 
-One Table Schema per CSV (events, event_iscms, documents, rejects, and the generic
-profile's tables), generated from the same ``Field`` lists that validate turns into the
-pandera schema and emit into the Arrow schema, so the published schema cannot drift from
+One Table Schema per CSV (the profile's tables: events and event_iscms, or the generic
+profile's tables; then documents and rejects), generated from the same ``Field`` lists
+that validate turns into the pandera schema and emit into the Arrow schema, so the published schema cannot drift from
 the one that is enforced. Any Frictionless tool (``frictionless validate
 output/datapackage.json``, the R and JS libraries, Open Data portals) can then check and
 load the files with their types.
@@ -14,10 +14,10 @@ Two things the Table Schema cannot say as our schema does:
   saying so, and their per-item pattern becomes a pattern over the joined text;
 * patterns are implicitly anchored in Table Schema, so our ``^…$`` anchors are dropped.
 
-``event_id`` is unique within one document (validate enforces it). A run over several
-releases of the same table writes the same event once per release; the primary key of
-``events`` is then (event_id, source_file, source_sha256) — two releases may share a file
-name, or a file be copied under two names — and says so.
+A table's primary key (``event_id``) is unique within one document (validate enforces
+it). A run over several releases of the same table writes the same event once per
+release; the primary key is then widened to (event_id, source_file, source_sha256) — two
+releases may share a file name, or a file be copied under two names — and says so.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from pipeline.schema import DOCUMENTS, EVENT_ISCMS, REJECTS, Field
+from pipeline.schema import DOCUMENTS, REJECTS, Field
+from pipeline.tables import Table
 
 _CSV_DIALECT = {
     "delimiter": ",",
@@ -71,7 +72,7 @@ def table_field(f: Field, *, unique: bool | None = None) -> dict[str, Any]:
         descriptor["falseValues"] = ["false"]
     if f.type == "date":
         descriptor["format"] = "default"  # ISO 8601, YYYY-MM-DD
-    if f.type in ("integer", "date"):
+    if f.type in ("integer", "number", "date"):
         if f.minimum is not None:
             constraints["minimum"] = f.minimum
         if f.maximum is not None:
@@ -120,59 +121,40 @@ def csv_resource(name: str, path: str, title: str, schema: dict[str, Any]) -> di
     }
 
 
+def _table_resource(table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A profile table's resource; a primary key that the rows repeat (several releases
+    of one table in a run) is widened by the source, and the title says so."""
+    key = list(table.primary_key)
+    keys = [tuple(r.get(k) for k in key) for r in rows]
+    repeated = bool(key) and len(keys) != len(set(keys))
+    if repeated:
+        key += [k for k in ("source_file", "source_sha256") if k not in key]
+    foreign = [
+        {
+            "fields": list(fk.fields),
+            "reference": {"resource": fk.resource, "fields": list(fk.reference)},
+        }
+        for fk in table.foreign_keys
+    ]
+    schema = table_schema(
+        table.fields,
+        primary_key=key,
+        foreign_keys=foreign,
+        not_unique=frozenset(table.primary_key) if repeated else frozenset(),
+    )
+    title = table.title_when_repeated if repeated and table.title_when_repeated else table.title
+    return csv_resource(resource_name(table.name), f"{table.stem}.csv", title, schema)
+
+
 def descriptor(
     *,
     profile: str,
     contract_version: int,
     package_version: str,
-    events_fields: Sequence[Field] | None,
-    events: Sequence[dict[str, Any]] = (),
-    generic_tables: Sequence[tuple[str, Sequence[Field]]] = (),
+    tables: Sequence[tuple[Table, Sequence[dict[str, Any]]]] = (),
 ) -> dict[str, Any]:
-    """The datapackage.json of one run's outputs. ``generic_tables``: (stem, fields)."""
-    resources: list[dict[str, Any]] = []
-    if events_fields is not None:
-        ids = [e.get("event_id") for e in events]
-        one_release = len(ids) == len(set(ids))
-        key = ["event_id"] if one_release else ["event_id", "source_file", "source_sha256"]
-        resources.append(
-            csv_resource(
-                "events",
-                "events.csv",
-                "Events: one row per logical row of the table"
-                + ("" if one_release else " (the same event once per release read)"),
-                table_schema(
-                    events_fields,
-                    primary_key=key,
-                    not_unique=frozenset() if one_release else frozenset({"event_id"}),
-                ),
-            )
-        )
-        resources.append(
-            csv_resource(
-                "event_iscms",
-                "event_iscms.csv",
-                "One row per (event, ISCM) pair",
-                table_schema(
-                    EVENT_ISCMS,
-                    foreign_keys=[
-                        {
-                            "fields": ["event_id"],
-                            "reference": {"resource": "events", "fields": ["event_id"]},
-                        }
-                    ],
-                ),
-            )
-        )
-    for stem, fields in generic_tables:
-        resources.append(
-            csv_resource(
-                resource_name(f"table-{stem}"),
-                f"tables/{stem}.csv",
-                f"Table {stem} (generic profile)",
-                table_schema(fields),
-            )
-        )
+    """The datapackage.json of one run's outputs. ``tables``: (table, its rows)."""
+    resources = [_table_resource(table, rows) for table, rows in tables]
     resources.append(
         csv_resource(
             "documents", "documents.csv", "One row per input PDF parsed", table_schema(DOCUMENTS)

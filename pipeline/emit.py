@@ -1,4 +1,9 @@
-"""emit: the output files of contract v1, every one written atomically.
+"""emit: the output files of the contract, every one written atomically.
+
+Which tables there are, and their fields, comes from the profile (``pipeline.tables``):
+emit writes whatever tables it is given, then documents, rejects, datapackage.json and
+report.json.
+
 
 Each file is written to a temporary name in the output folder, flushed to disk, then
 renamed over the old one (``os.replace`` is atomic on POSIX): an interrupted run leaves
@@ -24,7 +29,8 @@ import pyarrow.parquet as pq
 
 from pipeline.datapackage import descriptor as datapackage_descriptor
 from pipeline.model import Reject
-from pipeline.schema import DOCUMENTS, EVENT_ISCMS, GENERIC_PREFIX, REJECTS, Field
+from pipeline.schema import DOCUMENTS, REJECTS, Field
+from pipeline.tables import Table
 
 CONTRACT_VERSION = 1
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,6 +38,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ARROW: dict[str, pa.DataType] = {
     "string": pa.string(),
     "integer": pa.int64(),
+    "number": pa.float64(),
     "boolean": pa.bool_(),
     "date": pa.date32(),
     "list": pa.list_(pa.string()),
@@ -106,6 +113,8 @@ def _arrow_value(value: Any, f: Field) -> Any:
         return list(value) if value is not None else []
     if f.type == "string" and value is not None and not isinstance(value, str):
         return str(value)
+    if f.type == "number" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
     return value
 
 
@@ -136,25 +145,6 @@ def reject_rows(rejects: Iterable[Reject]) -> list[dict[str, Any]]:
     ]
 
 
-def event_iscm_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
-    for e in events:
-        for position, (acronym, name) in enumerate(e.get("_iscm_parts", []), start=1):
-            rows.append(
-                {
-                    "event_id": e["event_id"],
-                    "position": position,
-                    "iscm_acronym": acronym,
-                    "iscm_name": name,
-                }
-            )
-    return rows
-
-
-def generic_fields(labels: Sequence[str]) -> tuple[Field, ...]:
-    return (*GENERIC_PREFIX, *(Field(label, "string") for label in labels))
-
-
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
 
 
@@ -179,53 +169,59 @@ def generic_table_stems(sources: Sequence[tuple[str, str]]) -> list[str]:
 def write_outputs(
     out: Path,
     *,
-    events_fields: Sequence[Field] | None,
-    events: Sequence[dict[str, Any]],
+    tables: Sequence[tuple[Table, Sequence[dict[str, Any]]]],
     documents: Sequence[dict[str, Any]],
     rejects: Sequence[Reject],
     report: dict[str, Any],
-    generic_tables: Sequence[tuple[str, Sequence[str], Sequence[dict[str, Any]]]] = (),
     safe_csv: bool = False,
 ) -> None:
-    """Write every output file of a run. ``report.json`` goes last, so its presence with
-    this run's content means the rest of the files are this run's too."""
+    """Write every output file of a run: the profile's ``tables`` (each with its rows),
+    documents, rejects, datapackage.json. ``report.json`` goes last, so its presence
+    with this run's content means the rest of the files are this run's too."""
     out.mkdir(parents=True, exist_ok=True)
-    if events_fields is not None:
-        write_table(out, "events", events_fields, events, safe=safe_csv)
-        write_table(out, "event_iscms", EVENT_ISCMS, event_iscm_rows(events), safe=safe_csv)
-    for stem, labels, rows in generic_tables:
-        fields = generic_fields(labels)
-        write_table(out / "tables", stem, fields, rows, safe=safe_csv)
+    previous = _previous_stems(out)
+    for table, rows in tables:
+        write_table(out, table.stem, table.fields, rows, safe=safe_csv)
     write_table(out, "documents", DOCUMENTS, documents, safe=safe_csv)
     write_csv(out / "rejects.csv", [f.name for f in REJECTS], reject_rows(rejects), safe=safe_csv)
     package = datapackage_descriptor(
         profile=str(report.get("profile", "")),
         contract_version=CONTRACT_VERSION,
         package_version=str(report.get("package_version", "")),
-        events_fields=events_fields,
-        events=events,
-        generic_tables=[(stem, generic_fields(labels)) for stem, labels, _ in generic_tables],
+        tables=tables,
     )
     write_json(out / "datapackage.json", package)
-    _remove_stale(out, events_fields is not None, {stem for stem, _, _ in generic_tables})
+    _remove_stale(out, previous, {table.stem for table, _ in tables})
     write_json(out / "report.json", report)
 
 
-def _remove_stale(out: Path, iscm: bool, stems: set[str]) -> None:
-    """Files an earlier run wrote that this run does not: another profile's tables or
-    events, tables of inputs no longer given. Left behind, they would pass for this run's
+def _previous_stems(out: Path) -> set[str]:
+    """The tables the previous run in ``out`` wrote, as its datapackage.json lists them
+    (only plain names inside ``out``)."""
+    try:
+        package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+        paths = [str(r["path"]) for r in package["resources"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    return {
+        p[: -len(".csv")]
+        for p in paths
+        if p.endswith(".csv") and "/" not in p and "\\" not in p and not p.startswith(".")
+    }
+
+
+def _remove_stale(out: Path, previous: set[str], written: set[str]) -> None:
+    """Files an earlier run wrote that this run does not: another profile's tables,
+    tables of inputs no longer given. Left behind, they would pass for this run's
     output next to a report.json and datapackage.json that do not list them."""
-    stale: list[Path] = []
-    if not iscm:
-        stale += [
-            out / f"{stem}.{ext}"
-            for stem in ("events", "event_iscms")
-            for ext in ("csv", "parquet")
-        ]
+    keep = {*written, "documents", "rejects"}
+    stale = [out / f"{stem}.{ext}" for stem in previous - keep for ext in ("csv", "parquet")]
     tables = out / "tables"
     if tables.is_dir():
         stale += [
-            p for p in tables.iterdir() if p.suffix in (".csv", ".parquet") and p.stem not in stems
+            p
+            for p in tables.iterdir()
+            if p.suffix in (".csv", ".parquet") and f"tables/{p.stem}" not in written
         ]
     for path in stale:
         path.unlink(missing_ok=True)

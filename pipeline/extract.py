@@ -499,18 +499,18 @@ def extract_document(
         raise InputError(name, "PDF has no pages")
     if n_pages > limits.max_pages:
         raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
-    generic = profile.kind == "generic"
+    infers = profile.infers_columns
     source = (
         pages(path, n_pages)
         if pages
-        else read_pages(path, password, limits, 1, n_pages, find_grids=generic)
+        else read_pages(path, password, limits, 1, n_pages, find_grids=infers)
     )
     chars_seen = 0
     images = 0
     for content in source:
         chars_seen += content.chars
         images += content.images
-        page_rows = generic_table_rows if generic else profile_table_rows
+        page_rows = generic_table_rows if infers else profile_table_rows
         extraction.rows.extend(page_rows(content, profile, state))
     if chars_seen == 0:
         reason = "no text layer; OCR is not supported" if images else "no text in PDF"

@@ -30,6 +30,7 @@ from pipeline.extract import Limits, extract_document, sha256_file
 from pipeline.model import Document, Extraction, Reject
 from pipeline.parallel import ParallelPages
 from pipeline.profiles import Profile, load_profile
+from pipeline.tables import Table, child_rows, with_columns
 from pipeline.validate import validate_cleaned
 
 Record = dict[str, Any]
@@ -98,7 +99,7 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
                 options.page_workers,
                 options.password,
                 options.limits,
-                find_grids=profile.kind == "generic",
+                find_grids=profile.infers_columns,
                 timeout=options.timeout,
             )
         extraction = extract_document(
@@ -312,29 +313,43 @@ def build_report(results: Sequence[FileResult], profile: Profile, seconds: float
     }
 
 
+def output_tables(
+    profile: Profile, parsed: Sequence[FileResult]
+) -> list[tuple[Table, Sequence[Record]]]:
+    """Each table the profile declares, with its rows: the row table gets the valid
+    records, a child table the rows exploded from them, a per-source table one table
+    per printed table of each input (its inferred columns appended)."""
+    records = [rec for r in parsed for rec in r.records]
+    out: list[tuple[Table, Sequence[Record]]] = []
+    for table in profile.tables:
+        if table.per_source_table:
+            stems = generic_table_stems(
+                [(r.document.source_file, r.document.sha256) for r in parsed]
+            )
+            for r, stem in zip(parsed, stems, strict=True):
+                for t in r.document.tables:
+                    rows = [rec for rec in r.records if rec["table_index"] == t.index]
+                    out.append((with_columns(table, f"{stem}-{t.index}", t.keys), rows))
+        elif table.rows_from is None:
+            out.append((table, records))
+        else:
+            out.append((table, child_rows(table, records)))
+    return out
+
+
 def write_results(
     out: Path, results: Sequence[FileResult], options: Options, seconds: float
 ) -> Record:
     profile = load_profile(options.profile)
     parsed = [r for r in results if r.document.error is None]
-    events = [rec for r in parsed for rec in r.records]
     rejects = [rej for r in parsed for rej in r.rejects]
-    generic: list[tuple[str, Sequence[str], Sequence[Record]]] = []
-    if profile.kind == "generic":
-        stems = generic_table_stems([(r.document.source_file, r.document.sha256) for r in parsed])
-        for r, stem in zip(parsed, stems, strict=True):
-            for table in r.document.tables:
-                rows = [rec for rec in r.records if rec["table_index"] == table.index]
-                generic.append((f"{stem}-{table.index}", table.keys, rows))
     report = build_report(results, profile, seconds)
     write_outputs(
         out,
-        events_fields=profile.fields if profile.kind == "iscm-events" else None,
-        events=events,
+        tables=output_tables(profile, parsed),
         documents=[document_row(r) for r in parsed],
         rejects=rejects,
         report=report,
-        generic_tables=generic,
         safe_csv=options.safe_csv,
     )
     return report

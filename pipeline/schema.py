@@ -1,8 +1,9 @@
 """Output tables described as data: one list of ``Field``s per table.
 
-The events fields come from the profile (TOML); the other tables are fixed by the
-contract. validate turns these into a pandera schema, emit into an Arrow schema and a
-Frictionless Table Schema, so the three can never disagree.
+A profile's own tables (events, event_iscms, ...) come from its TOML file (see
+``pipeline.tables``); documents and rejects are fixed by the contract. validate turns
+these into a pandera schema, emit into an Arrow schema and a Frictionless Table Schema,
+so the three can never disagree.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-FieldType = Literal["string", "integer", "boolean", "date", "list"]
-_TYPES = {"string", "integer", "boolean", "date", "list"}
+FieldType = Literal["string", "integer", "number", "boolean", "date", "list"]
+_TYPES = {"string", "integer", "number", "boolean", "date", "list"}
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,6 @@ def field_from_toml(data: dict[str, Any]) -> Field:
     )
 
 
-EVENT_ISCMS: tuple[Field, ...] = (
-    Field("event_id", "string", "The event (events.event_id).", required=True),
-    Field("position", "integer", "1-based order of the ISCM within the cell.", required=True),
-    Field("iscm_acronym", "string", "The ISCM's acronym (may be empty)."),
-    Field("iscm_name", "string", "The name that goes with it.", required=True),
-)
-
 DOCUMENTS: tuple[Field, ...] = (
     Field("source_file", "string", "File name of the input PDF.", required=True),
     Field("source_sha256", "string", "sha256 of the input PDF.", required=True),
@@ -80,12 +74,4 @@ REJECTS: tuple[Field, ...] = (
     Field("stage", "string", "extract, clean or validate.", required=True),
     Field("reason", "string", "Why the row was rejected.", required=True),
     Field("cells", "string", "The raw cells of the row as a JSON array."),
-)
-
-GENERIC_PREFIX: tuple[Field, ...] = (
-    Field("source_file", "string", "File name of the input PDF.", required=True),
-    Field("table_index", "integer", "1-based table in the document.", required=True),
-    Field("row_index", "integer", "1-based row within the table.", required=True),
-    Field("page_start", "integer", "Page where the row begins.", required=True),
-    Field("page_end", "integer", "Page where the row ends.", required=True),
 )

@@ -164,8 +164,6 @@ def record_from_json(text: str) -> dict[str, Any]:
     record: dict[str, Any] = json.loads(text, object_hook=hook)
     if "_cells" in record:
         record["_cells"] = tuple(record["_cells"])
-    if "_iscm_parts" in record:
-        record["_iscm_parts"] = [tuple(p) for p in record["_iscm_parts"]]
     return record
 
 

@@ -30,6 +30,8 @@ def _is_type(f: Field) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, str)
     if f.type == "integer":
         return lambda v: isinstance(v, int) and not isinstance(v, bool)
+    if f.type == "number":
+        return lambda v: isinstance(v, int | float) and not isinstance(v, bool)
     if f.type == "boolean":
         return lambda v: isinstance(v, bool)
     if f.type == "date":

@@ -16,10 +16,11 @@ import pytest
 from pipeline.datapackage import table_field
 from pipeline.profiles import load_profile
 from pipeline.runner import Options, run_pipeline
-from pipeline.schema import DOCUMENTS, EVENT_ISCMS, REJECTS, Field
+from pipeline.schema import DOCUMENTS, REJECTS, Field
 from tests.conftest import RAW_PDF, ROOT
 
 PROFILE = load_profile("iscm-events")
+EVENT_ISCMS = PROFILE.child_tables[0].fields
 
 
 def _package(out: Path) -> dict[str, Any]:

@@ -18,14 +18,14 @@ from typing import Any
 import frictionless
 import pytest
 
-from pipeline.clean import event_record
-from pipeline.emit import event_iscm_rows
+from pipeline.clean import row_record
 from pipeline.layout import unique_labels
 from pipeline.model import LogicalRow
 from pipeline.normalise.places import parse_place
 from pipeline.normalise.urls import rejoin_wrapped_urls
+from pipeline.profiles import load_profile
 from pipeline.runner import Options, run_pipeline
-from pipeline.schema import EVENT_ISCMS
+from pipeline.tables import child_rows
 from tests.conftest import FIXTURES, RAW_PDF, ROOT
 
 REJECTS_PDF = FIXTURES / "pdfs" / "rl-rejects-a4-landscape.pdf"
@@ -172,9 +172,12 @@ def test_event_iscms_rows_satisfy_their_required_fields() -> None:
         },
         italic={},
     )
-    record = event_record(row, "x.pdf", "0" * 64)
-    required = [f.name for f in EVENT_ISCMS if f.required]
-    for r in event_iscm_rows([record]):
+    profile = load_profile("iscm-events")
+    record = row_record(row, profile, profile.columns, "x.pdf", "0" * 64)
+    (event_iscms,) = profile.child_tables
+    required = [f.name for f in event_iscms.fields if f.required]
+    assert required == ["event_id", "position", "iscm_name"]
+    for r in child_rows(event_iscms, [record]):
         assert all(str(r[name]).strip() for name in required), r
 
 

@@ -35,6 +35,25 @@ def iscm_key(acronyms: Sequence[str], name: str) -> str:
 
 
 def event_id(acronyms: Sequence[str], iscm_name: str, start: date, title: str) -> str:
-    """16 hex digits of sha256 over the ISCM key, the start date and the title key."""
+    """16 hex digits of sha256 over the ISCM key, the start date and the title key (the
+    iscm-events profile declares the same formula as its ``row_id``)."""
     raw = "\x1f".join([iscm_key(acronyms, iscm_name), start.isoformat(), text_key(title)])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def key_part(value: object) -> str:
+    """One part of a stable key, normalised by its type: a list of codes upper-cased and
+    joined with "+", a date in ISO form, a number as digits, text by ``text_key``."""
+    if isinstance(value, list | tuple):
+        return "+".join(str(v).strip().upper() for v in value if str(v).strip())
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return text_key(str(value or ""))
+
+
+def stable_id(parts: Sequence[object], length: int = 16) -> str:
+    """``length`` hex digits of sha256 over the normalised parts joined by U+001F."""
+    raw = "\x1f".join(key_part(p) for p in parts)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:length]
