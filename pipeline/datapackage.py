@@ -2,10 +2,10 @@
 
 One Table Schema per CSV (the profile's tables: events and event_iscms, or the generic
 profile's tables; then documents and rejects), generated from the same ``Field`` lists
-that validate turns into the pandera schema and emit into the Arrow schema, so the published schema cannot drift from
-the one that is enforced. Any Frictionless tool (``frictionless validate
-output/datapackage.json``, the R and JS libraries, Open Data portals) can then check and
-load the files with their types.
+that validate turns into the pandera schema and emit into the Arrow schema, so the
+published schema cannot drift from the one that is enforced. Any Frictionless tool
+(``frictionless validate output/datapackage.json``, the R and JS libraries, Open Data
+portals) can then check and load the files with their types.
 
 Two things the Table Schema cannot say as our schema does:
 

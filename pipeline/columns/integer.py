@@ -19,7 +19,7 @@ def is_missing(text: str, cell: Cell) -> bool:
 
 
 def parse_integer(text: str, label: str) -> int:
-    """"1,234" -> 1234; raises CellError for anything that is not a grouped integer."""
+    """ "1,234" -> 1234; raises CellError for anything that is not a grouped integer."""
     if not _GROUPED.fullmatch(text):
         raise CellError(f"{label}: not a whole number {text!r}")
     return int(re.sub(r"[^\d+-]", "", text))

@@ -335,8 +335,45 @@ def _row_id(data: Mapping[str, Any] | None) -> RowId | None:
     return RowId(data["field"], parts, int(data.get("length", 16)))
 
 
+_PROFILE_KEYS = {
+    "name",
+    "description",
+    "missing_table_error",
+    "row_index",
+    "columns",
+    "inferred_columns",
+    "furniture",
+    "row_id",
+    "tables",
+}
+_TABLE_KEYS = {
+    "name",
+    "path",
+    "title",
+    "title_when_repeated",
+    "primary_key",
+    "foreign_keys",
+    "rows_from",
+    "per_source_table",
+    "fields",
+    "row_checks",
+}
+
+
+def _no_unknown_keys(data: Mapping[str, Any], known: set[str], where: str) -> None:
+    """A misspelt key ("colums") would silently mean "none": refuse it."""
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"{where}: unknown key {', '.join(unknown)}")
+
+
 def profile_from_toml(data: Mapping[str, Any]) -> Profile:
     """A profile from the parsed TOML of its file; ValueError/KeyError when malformed."""
+    _no_unknown_keys(data, _PROFILE_KEYS, "profile")
+    for table in data.get("tables", []):
+        _no_unknown_keys(table, _TABLE_KEYS, f"table {table.get('name', '?')}")
+    if data.get("row_index", "document") not in ("document", "table"):
+        raise ValueError('row_index must be "document" or "table"')
     columns = tuple(column_from_toml(c) for c in data.get("columns", []))
     inferred = data.get("inferred_columns")
     furniture = data.get("furniture", {})
