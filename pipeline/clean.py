@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pipeline.model import Cleaned, Extraction, LogicalRow, PhysicalRow, Reject
 from pipeline.normalise.dates import DateParseError, parse_date_range
+from pipeline.normalise.detect import detect_language
 from pipeline.normalise.ids import event_id
 from pipeline.normalise.iscm import acronyms, parse_iscm
 from pipeline.normalise.places import PlaceParseError, parse_place
@@ -370,6 +371,7 @@ def clean_extraction(
     keys_of_table = {t.index: t.keys for t in doc.tables}
     labels_of_table = {t.index: t.labels for t in doc.tables}
     logical = stitch(extraction.rows, keys_of_table, profile, counts, decisions)
+    doc.language = detect_language(text for row in logical for text in row.cells.values())
     cleaned = Cleaned(doc, logical=logical)
     for row in logical:
         keys = keys_of_table[row.table]

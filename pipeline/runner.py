@@ -292,6 +292,7 @@ def report_entry(result: FileResult) -> Record:
         "error": d.error,
         "seconds": d.seconds,
         "cached": result.cached,
+        "language": d.language,
     }
 
 

@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 
 from pipeline.errors import UsageError
+from pipeline.normalise.languages import fold
 from pipeline.schema import Field, RowCheck, field_from_toml
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -22,8 +23,9 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def header_key(text: str) -> str:
     """Compare header texts by letters and digits only, so that "Event / Title",
-    "Event/Title" and "EVENT TITLE" are the same header."""
-    return _NOT_ALNUM.sub("", text.casefold())
+    "Event/Title" and "EVENT TITLE" are the same header, and without accents, so that
+    "Événement / Titre" and "EVENEMENT / TITRE" are too."""
+    return _NOT_ALNUM.sub("", fold(text))
 
 
 @dataclass(frozen=True)
