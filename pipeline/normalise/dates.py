@@ -108,14 +108,19 @@ def _split(tokens: list[str], lang: Language, known: int) -> list[list[str]] | _
     return [tokens[: seps[0]], tokens[seps[0] + 1 :]]
 
 
+def _kind_at(kinds: list[tuple[str, int] | None], i: int) -> str:
+    kind = kinds[i] if 0 <= i < len(kinds) else None
+    return kind[0] if kind else ""
+
+
 def _side(tokens: list[str], lang: Language) -> _Side | str:
     """One side of the range, or the reason it is not one."""
     kinds = [_token_kind(token, lang) for token in tokens]
     kept: list[tuple[str, int]] = []
     for i, (token, kind) in enumerate(zip(tokens, kinds, strict=True)):
         if kind is None and fold(token) in lang.date_fillers:
-            before = kinds[i - 1][0] if i > 0 and kinds[i - 1] else ""
-            after = kinds[i + 1][0] if i + 1 < len(kinds) and kinds[i + 1] else ""
+            before = _kind_at(kinds, i - 1)
+            after = _kind_at(kinds, i + 1)
             if (before, after) in {("D", "M"), ("M", "Y")}:
                 continue
         if kind is None:

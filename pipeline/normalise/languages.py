@@ -26,11 +26,18 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
-def _months(*names: str) -> dict[str, int]:
-    """Month tables as data: ``"janvier janv"`` = the names and abbreviations of month 1."""
+def _months(table: str) -> dict[str, int]:
+    """Month tables as data: ``"janvier janv, février févr fév, ..."``: the names and
+    abbreviations of each month, months separated by commas."""
+    months = table.split(",")
+    assert len(months) == 12, table
     return {
-        fold(word): number for number, words in enumerate(names, start=1) for word in words.split()
+        fold(word): number for number, words in enumerate(months, start=1) for word in words.split()
     }
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 @dataclass(frozen=True)
@@ -58,19 +65,9 @@ _DMY_RANGES = frozenset({("D", "DMY"), ("DM", "DMY"), ("DMY", "DMY")})
 ENGLISH = Language(
     code="en",
     months=_months(
-        "january jan",
-        "february feb",
-        "march mar",
-        "april apr",
-        "may",
-        "june jun",
-        "july jul",
-        "august aug",
-        "september sep sept",
-        "october oct",
-        "november nov",
-        "december dec",
-    ),  # fmt: skip
+        "january jan, february feb, march mar, april apr, may, june jun, july jul, "
+        "august aug, september sep sept, october oct, november nov, december dec"
+    ),
     range_words=frozenset({"to", "until", "through"}),
     opening_words={},
     date_fillers=frozenset(),
@@ -85,9 +82,7 @@ ENGLISH = Language(
     ),
     list_words=frozenset({"and"}),
     alternative_words=frozenset({"or"}),
-    stopwords=frozenset(
-        "the of and on for in to with at by from was were is are this that".split()
-    ),
+    stopwords=_words("the of and on for in to with at by from was were is are this that"),
     country_locale=None,
     country_aliases={
         "Turkey": "TUR",
@@ -124,19 +119,9 @@ ENGLISH = Language(
 FRENCH = Language(
     code="fr",
     months=_months(
-        "janvier janv",
-        "février févr fév",
-        "mars",
-        "avril avr",
-        "mai",
-        "juin",
-        "juillet juil",
-        "août",
-        "septembre sept",
-        "octobre oct",
-        "novembre nov",
-        "décembre déc",
-    ),  # fmt: skip
+        "janvier janv, février févr fév, mars, avril avr, mai, juin, juillet juil, août, "
+        "septembre sept, octobre oct, novembre nov, décembre déc"
+    ),
     range_words=frozenset({"au", "et"}),  # "du 12 au 14", "2 et 3 août"
     opening_words={"du": "au"},
     date_fillers=frozenset(),
@@ -145,9 +130,7 @@ FRENCH = Language(
     range_shapes=_DMY_RANGES,
     list_words=frozenset({"et"}),
     alternative_words=frozenset({"ou"}),
-    stopwords=frozenset(
-        "le les des du et sur pour dans au aux une est ont été avec par qui ce".split()
-    ),
+    stopwords=_words("le les des du et sur pour dans au aux une est ont été avec par qui ce"),
     country_locale="fr",
     country_aliases={"Russie": "RUS", "RDC": "COD", "Saint-Siège": "VAT"},
 )
@@ -155,19 +138,10 @@ FRENCH = Language(
 SPANISH = Language(
     code="es",
     months=_months(
-        "enero ene",
-        "febrero feb",
-        "marzo mar",
-        "abril abr",
-        "mayo may",
-        "junio jun",
-        "julio jul",
-        "agosto ago",
-        "septiembre setiembre sep sept set",
-        "octubre oct",
-        "noviembre nov",
-        "diciembre dic",
-    ),  # fmt: skip
+        "enero ene, febrero feb, marzo mar, abril abr, mayo may, junio jun, julio jul, "
+        "agosto ago, septiembre setiembre sep sept set, octubre oct, noviembre nov, "
+        "diciembre dic"
+    ),
     range_words=frozenset({"al", "y", "a", "hasta"}),  # "2 al 3", "3 y 4", "del 2 al 3"
     opening_words={"del": "al", "desde": "hasta"},
     date_fillers=frozenset({"de"}),
@@ -176,7 +150,7 @@ SPANISH = Language(
     range_shapes=_DMY_RANGES,
     list_words=frozenset({"y", "e"}),
     alternative_words=frozenset({"o", "u"}),
-    stopwords=frozenset("el los las del y sobre para con una por se fue al su sus como".split()),
+    stopwords=_words("el los las del y sobre para con una por se fue al su sus como"),
     country_locale="es",
     country_aliases={
         "EE. UU.": "USA",

@@ -10,10 +10,10 @@ Names come from pycountry (name, official name, common name, with "Korea, Republ
 also read as "Republic of Korea") in English and, through the translations pycountry
 ships (its gettext catalogs), in every other language of ``languages.LANGUAGES``
 ("Suisse", "Suiza", "États-Unis d'Amérique"), plus each language's small alias table for
-the names the library does not know ("Turkey", "Russie", "EE. UU."). Alpha-3 codes count only as a whole part written
-in capitals ("USA", not "usa"). Alpha-2 codes are not used: two capitals in a place cell
-are far more often a US state or Canadian province ("Atlanta, GA" is not in Gabon); "UK"
-and "US" are aliases instead. Matching ignores
+the names the library does not know ("Turkey", "Russie", "EE. UU."). Alpha-3 codes
+count only as a whole part written in capitals ("USA", not "usa"). Alpha-2 codes are not
+used: two capitals in a place cell are far more often a US state or Canadian province
+("Atlanta, GA" is not in Gabon); "UK" and "US" are aliases instead. Matching ignores
 accents, case, apostrophes, punctuation and a leading "the". We never fuzzy-match
 (``pycountry.countries.search_fuzzy`` guesses).
 
@@ -21,7 +21,7 @@ Surprising but deliberate:
 
 * ``country`` is the text as printed, without a leading "the" ("the Philippines" ->
   "Philippines") and without surrounding punctuation, so the same country does not get
-  two spellings because of an article.
+  two spellings because of an article. The final dot of an abbreviation stays ("EE. UU.").
 * ``city`` is the first comma-separated part; only when the country was found *inside* the
   first part ("Cairo Egypt") is the city what precedes it.
 * Phrases that end in a country name but are not that country ("New Mexico",
