@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pipeline.columns import CellError
 from pipeline.model import Cleaned, Extraction, LogicalRow, PhysicalRow, Reject
+from pipeline.normalise.detect import detect_language
 from pipeline.profiles import Column, Profile
 
 Decision = Literal["header", "furniture", "empty", "continuation", "new"]
@@ -325,6 +326,7 @@ def clean_extraction(
     keys_of_table = {t.index: t.keys for t in doc.tables}
     columns_of_table = {t.index: profile.columns_for(t.keys) for t in doc.tables}
     logical = stitch(extraction.rows, keys_of_table, profile, counts, decisions)
+    doc.language = detect_language(text for row in logical for text in row.cells.values())
     cleaned = Cleaned(doc, logical=logical)
     for row in logical:
         keys = keys_of_table[row.table]

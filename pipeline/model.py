@@ -66,6 +66,8 @@ class Document:
     error: str | None = None
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
+    language: str | None = None
+    """ISO 639-1 code of the language the table is written in (None: could not tell)."""
 
 
 @dataclass

@@ -293,6 +293,7 @@ def report_entry(result: FileResult) -> Record:
         "error": d.error,
         "seconds": d.seconds,
         "cached": result.cached,
+        "language": d.language,
     }
 
 

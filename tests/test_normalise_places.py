@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.normalise import places
+from pipeline.normalise.languages import LANGUAGES, Language
 from pipeline.normalise.places import Place, PlaceParseError, name_key, parse_place
 
 PLACES = [
@@ -89,6 +90,53 @@ PLACES = [
     ("CAIRO, EGYPT", "CAIRO", "EGYPT", "EGY"),
     ("Santa Fe, New Mexico, USA", "Santa Fe", "USA", "USA"),
     ("Port of Spain, Trinidad & Tobago", "Port of Spain", "Trinidad & Tobago", "TTO"),
+    # --- French and Spanish editions (pycountry's translations, then the alias tables)
+    ("Genève, Suisse", "Genève", "Suisse", "CHE"),
+    ("Ginebra, Suiza", "Ginebra", "Suiza", "CHE"),
+    ("Geneve, Suisse", "Geneve", "Suisse", "CHE"),
+    ("Addis-Abeba, Éthiopie", "Addis-Abeba", "Éthiopie", "ETH"),
+    ("Addis Abeba, Etiopía", "Addis Abeba", "Etiopía", "ETH"),
+    ("Nueva York, Estados Unidos", "Nueva York", "Estados Unidos", "USA"),
+    ("New York, États-Unis", "New York", "États-Unis", "USA"),
+    ("Nueva York, EE. UU.", "Nueva York", "EE. UU.", "USA"),
+    ("Nueva York, EE.UU.", "Nueva York", "EE.UU.", "USA"),
+    ("Washington D. C., EE. UU.", "Washington D. C.", "EE. UU.", "USA"),
+    (
+        "Washington, D. C., Estados Unidos de América",
+        "Washington",
+        "Estados Unidos de América",
+        "USA",
+    ),
+    ("Le Caire, Égypte", "Le Caire", "Égypte", "EGY"),
+    ("El Cairo, Egipto, Sede de la Liga de los Estados Árabes", "El Cairo", "Egipto", "EGY"),
+    ("Antalya, Turquie", "Antalya", "Turquie", "TUR"),
+    ("Estambul, Turquía", "Estambul", "Turquía", "TUR"),
+    ("Moscou, Russie", "Moscou", "Russie", "RUS"),
+    ("Moscou, Fédération de Russie", "Moscou", "Fédération de Russie", "RUS"),
+    ("Moscú, Rusia", "Moscú", "Rusia", "RUS"),
+    ("Kinshasa, RDC", "Kinshasa", "RDC", "COD"),
+    (
+        "Kinshasa, République démocratique du Congo",
+        "Kinshasa",
+        "République démocratique du Congo",
+        "COD",
+    ),
+    (
+        "Kinshasa, República Democrática del Congo",
+        "Kinshasa",
+        "República Democrática del Congo",
+        "COD",
+    ),
+    ("Abiyán, Costa de Marfil", "Abiyán", "Costa de Marfil", "CIV"),
+    ("Londres, Royaume-Uni", "Londres", "Royaume-Uni", "GBR"),
+    ("Londres, Reino Unido", "Londres", "Reino Unido", "GBR"),
+    ("La Haye, Pays-Bas", "La Haye", "Pays-Bas", "NLD"),
+    ("La Haya, Países Bajos", "La Haya", "Países Bajos", "NLD"),
+    ("Kampala, Ouganda", "Kampala", "Ouganda", "UGA"),
+    ("Séoul, République de Corée", "Séoul", "République de Corée", "KOR"),
+    ("Ciudad de México, México", "Ciudad de México", "México", "MEX"),
+    ("Ramala, Palestina", "Ramala", "Palestina", "PSE"),
+    ("Roma, Santa Sede", "Roma", "Santa Sede", "VAT"),
 ]
 
 
@@ -110,7 +158,9 @@ UNPLACEABLE = [
     ("lower-case alpha-3 is not a code", "New York, usa", "no country found"),
     ("state ending in a country name", "Santa Fe, New Mexico", "no country found"),
     ("Kosovo has no ISO code", "Pristina, Kosovo", "Kosovo has no ISO 3166-1 code"),
-    ("no fuzzy matching", "Cairo, Egypte", "no country found"),
+    # "Egypte" is French (accents dropped) since places read French names; a typo is not
+    ("no fuzzy matching", "Cairo, Egipt", "no country found"),
+    ("Spanish state ending in a country name", "Santa Fe, Nuevo México", "no country found"),
 ]
 
 
@@ -159,22 +209,44 @@ def test_name_key(text: str, expected: str) -> None:
     assert name_key(text) == expected, f"name_key({text!r})"
 
 
-@pytest.mark.parametrize("alias", sorted(places._ALIASES))
-def test_alias_is_really_missing_from_pycountry(alias: str) -> None:
-    """The alias table must stay small: every entry is a name pycountry does not have."""
-    pycountry_keys = {
-        name_key(name) for country in pycountry.countries for name in places._names(country)
-    }
-    assert name_key(alias) not in pycountry_keys
-    assert pycountry.countries.get(alpha_3=places._ALIASES[alias]) is not None
+ALIASES = [
+    (lang.code, alias, code) for lang in LANGUAGES for alias, code in lang.country_aliases.items()
+]
+
+
+@pytest.fixture(scope="module")
+def library_keys() -> set[str]:
+    return {name_key(name) for lang in LANGUAGES for name, _ in places.library_names(lang)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "alias", "code"), ALIASES, ids=[f"{a[0]}-{a[1]}" for a in ALIASES]
+)
+def test_alias_is_really_missing_from_pycountry(
+    lang: str, alias: str, code: str, library_keys: set[str]
+) -> None:
+    """The alias tables must stay small: every entry is a name pycountry does not have,
+    in any of the languages' translations."""
+    assert name_key(alias) not in library_keys
+    assert pycountry.countries.get(alpha_3=code) is not None
 
 
 def test_pycountry_names_do_not_collide() -> None:
+    """Not within a language, nor across them: the name index needs no language."""
     seen: dict[str, str] = {}
-    for country in pycountry.countries:
-        for name in places._names(country):
-            key = name_key(name)
-            assert seen.setdefault(key, country.alpha_3) == country.alpha_3, name
+    for lang in LANGUAGES:
+        for name, alpha_3 in places.library_names(lang):
+            assert seen.setdefault(name_key(name), alpha_3) == alpha_3, (lang.code, name)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:], ids=[lang.code for lang in LANGUAGES[1:]])
+def test_every_translated_pycountry_name_is_found_after_a_city(lang: Language) -> None:
+    missed = []
+    for name, alpha_3 in places.library_names(lang):
+        found = parse_place(f"Somewhere, {_reading_order(name)}").country_iso3
+        if found != alpha_3:
+            missed.append((name, alpha_3, found))
+    assert missed == []
 
 
 def _reading_order(name: str) -> str:

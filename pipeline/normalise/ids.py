@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from .languages import ISCM_ACRONYMS
+
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
 _DASHES = re.compile(r"[\u2010-\u2015\u2212-]+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -29,8 +31,11 @@ def text_key(text: str) -> str:
 
 def iscm_key(acronyms: Sequence[str], name: str) -> str:
     """Acronyms identify an ISCM across spelling changes of its long name
-    ("Inter-Governmental" vs "Intergovernmental Consultations ... (IGC)")."""
-    cleaned = [a.strip().upper() for a in acronyms if a.strip()]
+    ("Inter-Governmental" vs "Intergovernmental Consultations ... (IGC)") and across the
+    editions' languages: the French or Spanish acronym counts as the English one
+    ("CRM" is "RCM"), so an edition keys an ISCM alike whichever of the two it prints."""
+    upper = [a.strip().upper() for a in acronyms if a.strip()]
+    cleaned = [ISCM_ACRONYMS.get(a, a) for a in upper]
     return "+".join(cleaned) if cleaned else text_key(name)
 
 

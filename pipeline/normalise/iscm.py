@@ -7,11 +7,12 @@ cell: "Regional Conference on Migration (RCM) and South American Conference on M
 
 Surprising but deliberate:
 
-* The cell is split on " and " only right after a parenthesised acronym. An "and" inside a
+* The cell is split on " and " (French "et", Spanish "y"/"e": ``languages``) only right
+  after a parenthesised acronym. An "and" inside a
   name ("Global Forum on Migration and Development (GFMD)") never splits, and neither do
   commas, slashes or "or": "Name (ABC), Other (DEF)" is one part with acronym DEF.
 * Only a parenthesis at the very end of a part gives the acronym. Inside it, alternatives
-  separated by " or " are tried in order ("(Abu Dhabi Dialogue or ADD)" -> "ADD").
+  separated by " or " ("ou", "o") are tried in order ("(Abu Dhabi Dialogue or ADD)" -> "ADD").
 * An acronym is 2–10 characters of letters, digits, "&", "+" and "-", with no space,
   starting with a capital or a digit, with more capitals than lower-case letters (so
   "EaP" and "CoE" are acronyms, "Bali" is not), and with at least one capital unless it
@@ -26,11 +27,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .languages import LANGUAGES
 from .text import collapse_ws, strip_markup
 
 _ACRONYM_SHAPE = re.compile(r"[A-Z0-9][A-Za-z0-9&+\-]{1,9}")
 _TRAILING_PARENS = re.compile(r"(?P<name>.*?)\s*\((?P<inside>[^()]*)\)")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def _words(words: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(rf"\s+(?:{'|'.join(sorted(map(re.escape, words)))})\s+", re.IGNORECASE)
+
+
+# "and" / "et" / "y": a cell reads in one language, and no ISCM name ends in another's word
+_AND = _words(frozenset().union(*(lang.list_words for lang in LANGUAGES)))
+_OR = _words(frozenset().union(*(lang.alternative_words for lang in LANGUAGES)))
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,7 @@ def is_acronym(text: str) -> bool:
 
 
 def _acronym_in(inside: str) -> str:
-    for alternative in re.split(r"\s+or\s+", inside.strip()):
+    for alternative in _OR.split(inside.strip()):
         if is_acronym(alternative):
             return alternative
     return ""

@@ -7,11 +7,13 @@ from the last to the first and, in each, look for a country name that is the who
 or a whole-word suffix of it (longest suffix first). The first hit wins.
 
 Names come from pycountry (name, official name, common name, with "Korea, Republic of"
-also read as "Republic of Korea"), plus a small alias table for the English names
-pycountry does not know (``_ALIASES``). Alpha-3 codes count only as a whole part written
-in capitals ("USA", not "usa"). Alpha-2 codes are not used: two capitals in a place cell
-are far more often a US state or Canadian province ("Atlanta, GA" is not in Gabon); "UK"
-and "US" are aliases instead. Matching ignores
+also read as "Republic of Korea") in English and, through the translations pycountry
+ships (its gettext catalogs), in every other language of ``languages.LANGUAGES``
+("Suisse", "Suiza", "États-Unis d'Amérique"), plus each language's small alias table for
+the names the library does not know ("Turkey", "Russie", "EE. UU."). Alpha-3 codes
+count only as a whole part written in capitals ("USA", not "usa"). Alpha-2 codes are not
+used: two capitals in a place cell are far more often a US state or Canadian province
+("Atlanta, GA" is not in Gabon); "UK" and "US" are aliases instead. Matching ignores
 accents, case, apostrophes, punctuation and a leading "the". We never fuzzy-match
 (``pycountry.countries.search_fuzzy`` guesses).
 
@@ -19,11 +21,11 @@ Surprising but deliberate:
 
 * ``country`` is the text as printed, without a leading "the" ("the Philippines" ->
   "Philippines") and without surrounding punctuation, so the same country does not get
-  two spellings because of an article.
+  two spellings because of an article. The final dot of an abbreviation stays ("EE. UU.").
 * ``city`` is the first comma-separated part; only when the country was found *inside* the
   first part ("Cairo Egypt") is the city what precedes it.
 * Phrases that end in a country name but are not that country ("New Mexico",
-  "New Jersey", "New South Wales" ...) are listed in ``_NOT_COUNTRIES``; they end the
+  "New Jersey", "New South Wales" ...) are listed in each language's ``not_countries``; they end the
   search in their part. Unlisted ones (a US state "Georgia" without ", USA") are
   misread — the price of suffix matching.
 * Kosovo has no ISO 3166-1 code (XK/XKX are user-assigned), so a place in Kosovo raises
@@ -32,48 +34,17 @@ Surprising but deliberate:
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
 
+from .languages import LANGUAGES, Language
 from .text import collapse_ws
-
-# Common English names pycountry lacks (tests check that each one is really missing).
-_ALIASES: dict[str, str] = {
-    "Turkey": "TUR",
-    "Russia": "RUS",
-    "UK": "GBR",
-    "U.K.": "GBR",
-    "Great Britain": "GBR",
-    "England": "GBR",
-    "Scotland": "GBR",
-    "Wales": "GBR",
-    "Northern Ireland": "GBR",
-    "US": "USA",
-    "U.S.": "USA",
-    "U.S.A.": "USA",
-    "DR Congo": "COD",
-    "DRC": "COD",
-    "Democratic Republic of Congo": "COD",
-    "Ivory Coast": "CIV",
-    "Lao PDR": "LAO",
-    "Palestine": "PSE",
-    "Cape Verde": "CPV",
-    "East Timor": "TLS",
-    "Swaziland": "SWZ",
-    "Macedonia": "MKD",
-    "Burma": "MMR",
-    "Brunei": "BRN",
-    "Holy See": "VAT",
-    "Vatican": "VAT",
-    "Micronesia": "FSM",
-}
-
-# Ends in a country name, is not that country.
-_NOT_COUNTRIES = ("New Mexico", "New Jersey", "New South Wales", "New Guinea")
 
 # No ISO 3166-1 code exists; raise instead of guessing one.
 _NO_ISO_CODE = {"Kosovo": "Kosovo has no ISO 3166-1 code"}
@@ -107,25 +78,44 @@ def name_key(text: str) -> str:
     return " ".join(words)
 
 
-def _names(country: object) -> list[str]:
-    names = [getattr(country, field, "") for field in ("name", "official_name", "common_name")]
-    for name in list(names):
+def _names(printed: list[str]) -> list[str]:
+    names = list(printed)
+    for name in printed:
         if inverted := _INVERTED.fullmatch(name):  # "Korea, Republic of" -> "Republic of Korea"
             names.append(f"{inverted['tail']} {inverted['head']}")
     return [name for name in names if name]
 
 
+def _translator(lang: Language) -> Callable[[str], str]:
+    if lang.country_locale is None:
+        return lambda name: name
+    catalog = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[lang.country_locale]
+    )
+    return catalog.gettext
+
+
+def library_names(lang: Language) -> Iterator[tuple[str, str]]:
+    """(name, alpha-3) for every country name pycountry gives in ``lang``."""
+    translate = _translator(lang)
+    for country in pycountry.countries:
+        english = [getattr(country, f, "") for f in ("name", "official_name", "common_name")]
+        for name in _names([translate(n) for n in english if n]):
+            yield name, country.alpha_3
+
+
 @lru_cache(maxsize=1)
 def _name_index() -> dict[str, str]:
-    """name key -> alpha-3, or "" for a phrase that is known not to be a country."""
+    """name key -> alpha-3, or "" for a phrase that is known not to be a country.
+    Languages are read in order, so a name two languages share keeps the first's code."""
     index: dict[str, str] = {}
-    for country in pycountry.countries:
-        for name in _names(country):
-            index[name_key(name)] = country.alpha_3
-    for alias, alpha_3 in _ALIASES.items():
-        index[name_key(alias)] = alpha_3
-    for phrase in _NOT_COUNTRIES:
-        index[name_key(phrase)] = ""
+    for lang in LANGUAGES:
+        for name, alpha_3 in library_names(lang):
+            index.setdefault(name_key(name), alpha_3)
+        for alias, alpha_3 in lang.country_aliases.items():
+            index.setdefault(name_key(alias), alpha_3)
+        for phrase in lang.not_countries:
+            index[name_key(phrase)] = ""
     return index
 
 
@@ -136,8 +126,10 @@ def _alpha_3_codes() -> frozenset[str]:
 
 def _clean_printed(text: str) -> str:
     # "Geneva – Switzerland", "Brussels, Belgium / Luxembourg": the separator before the
-    # country is not part of it
-    text = text.strip(" .,;:").lstrip("-–—/|\\ ")
+    # country is not part of it; a final dot is, in an abbreviation ("EE. UU.", "U.S.")
+    stripped = text.strip(" .,;:").lstrip("-–—/|\\ ")
+    abbreviation = "." in stripped and text.rstrip(" ,;:").endswith(".")
+    text = stripped + "." if abbreviation else stripped
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     return re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)

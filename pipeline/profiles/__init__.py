@@ -22,6 +22,7 @@ from typing import Any
 from pipeline.columns import Cell, ColumnType, column_type
 from pipeline.errors import UsageError
 from pipeline.normalise.ids import stable_id
+from pipeline.normalise.languages import fold
 from pipeline.schema import Field, RowCheck, field_from_toml
 from pipeline.tables import ITEM, ForeignKey, Table
 
@@ -40,8 +41,9 @@ ROW_FIELDS: dict[str, str] = {
 
 def header_key(text: str) -> str:
     """Compare header texts by letters and digits only, so that "Event / Title",
-    "Event/Title" and "EVENT TITLE" are the same header."""
-    return _NOT_ALNUM.sub("", text.casefold())
+    "Event/Title" and "EVENT TITLE" are the same header, and without accents, so that
+    "Événement / Titre" and "EVENEMENT / TITRE" are too."""
+    return _NOT_ALNUM.sub("", fold(text))
 
 
 @dataclass(frozen=True)
