@@ -195,9 +195,9 @@ def _options(
 
     ctx = click.get_current_context(silent=True)
     limits = ctx.meta.get("pipeline.limits", {}) if ctx is not None else {}
-    engine = ctx.meta.get("pipeline.engine", "pdfplumber") if ctx is not None else "pdfplumber"
+    engine = "pdfium" if ctx is not None and ctx.meta.get("pipeline.engine") == "pdfium" else None
     return Options(
-        engine=engine,
+        engine="pdfium" if engine else "pdfplumber",
         profile=profile,
         workers=workers or default_workers(),
         password=password,

@@ -5,7 +5,8 @@ is nine tenths of the work and needs no context; finding the table in the pages 
 but sequential, because a table's column layout and an open row carry from one page to the
 next. So ``ParallelPages`` is an ``extract.PageSource``: the page range is cut into chunks
 of ``chunk`` pages, ``workers`` processes (spawned; each opens the PDF once and reads the
-chunks it is given with ``extract.read_open_pages``, by the engine asked for) read them, and the chunks are handed to
+chunks it is given with ``extract.read_open_pages``, by the engine asked for) read
+them, and the chunks are handed to
 ``extract_document`` strictly in page order. At most ``ahead`` chunks are in flight or
 waiting at any time, so memory stays flat whatever the page count. Because the table
 finder consumes the same ``PageContent`` in the same order, rows split across a chunk or

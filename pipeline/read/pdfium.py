@@ -26,12 +26,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pypdfium2  # noqa: F401  (initialises the library once per process)
-import pypdfium2.raw as pdfium_c
+import pypdfium2  # type: ignore[import-untyped]  # noqa: F401  (initialises the library)
+import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 from pdfminer.pdffont import PDFFont
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
+from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError
 from pipeline.read import Obj, RawPage, plumber
@@ -172,7 +173,7 @@ def _font_specs(resources: Any, streams: list[PDFStream]) -> Iterator[tuple[int,
 
 def _name(value: Any) -> str:
     value = resolve1(value)
-    return value.name if isinstance(value, PSLiteral) else str(value)
+    return str(value.name) if isinstance(value, PSLiteral) else str(value)
 
 
 def _check_streams(streams: list[PDFStream], name: str, pageno: int) -> None:
@@ -298,7 +299,7 @@ def _font_info(obj: Any, fonts: dict[str, list[PDFFont]], text: str) -> _FontInf
         return _FontInfo(reported, float(desc.value), font)
     fontname = chosen.fontname
     if isinstance(fontname, bytes):
-        fontname = plumber.fix_fontname_bytes(fontname)
+        fontname = fix_fontname_bytes(fontname)
     return _FontInfo(str(fontname), float(chosen.get_descent()), font)
 
 
@@ -308,7 +309,7 @@ def _maps(font: PDFFont, text: str) -> bool:
     if cid2:
         return text in cid2.values()
     table = getattr(font, "cid2unicode", None)
-    return bool(table) and text in table.values()
+    return isinstance(table, dict) and text in table.values()
 
 
 def _advance(
@@ -353,8 +354,8 @@ def _advance(
         unicode = ord("-") if code == _HYPHEN_MARK else code
         if pdfium_c.FPDFFont_GetGlyphWidth(info.handle, unicode, ctypes.c_float(1.0), width):
             adv = float(width.value)
-    info.widths[code] = adv
-    return adv
+    info.widths[code] = float(adv)
+    return float(adv)
 
 
 def _chars(
