@@ -85,6 +85,7 @@ class ResultCache:
                 o.profile,
                 profile_digest(o.profile),
                 repr(dataclasses.astuple(o.limits)),
+                o.engine,
                 # an encrypted PDF parsed with its password is not served without it
                 hashlib.sha256((o.password or "").encode()).hexdigest(),
             ]

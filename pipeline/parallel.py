@@ -5,7 +5,8 @@ is nine tenths of the work and needs no context; finding the table in the pages 
 but sequential, because a table's column layout and an open row carry from one page to the
 next. So ``ParallelPages`` is an ``extract.PageSource``: the page range is cut into chunks
 of ``chunk`` pages, ``workers`` processes (spawned; each opens the PDF once and reads the
-chunks it is given with ``extract.read_open_pages``) read them, and the chunks are handed to
+chunks it is given with ``extract.read_open_pages``, by the engine asked for) read
+them, and the chunks are handed to
 ``extract_document`` strictly in page order. At most ``ahead`` chunks are in flight or
 waiting at any time, so memory stays flat whatever the page count. Because the table
 finder consumes the same ``PageContent`` in the same order, rows split across a chunk or
@@ -29,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError
-from pipeline.extract import Limits, PageContent, _open, read_open_pages, read_pages
+from pipeline.extract import Limits, PageContent, read_open_pages, read_pages
+from pipeline.read import Engine, open_document
 
 _PR_SET_PDEATHSIG = 1
 
@@ -49,10 +51,13 @@ class ParallelPages:
     threshold: int = 16
     timeout: float | None = None
     start_method: str = "spawn"
+    engine: Engine = "pdfplumber"
 
     def __call__(self, path: Path, n_pages: int) -> Iterator[PageContent]:
         if self.workers <= 1 or n_pages <= self.threshold:
-            yield from read_pages(path, self.password, self.limits, 1, n_pages, self.find_grids)
+            yield from read_pages(
+                path, self.password, self.limits, 1, n_pages, self.find_grids, self.engine
+            )
             return
         yield from self._parallel(path, n_pages)
 
@@ -68,7 +73,7 @@ class ParallelPages:
         # pandera and pyarrow the runner's processes hold, which a forked reader would
         # copy page by page as Python touches the objects' reference counts
         ctx = mp.get_context(self.start_method)
-        args = (str(path), self.password, self.limits, self.find_grids, self.timeout)
+        args = (str(path), self.password, self.limits, self.find_grids, self.timeout, self.engine)
         with ctx.Pool(workers, initializer=_init, initargs=args) as pool:
             todo = iter(ranges)
             pending: deque[Any] = deque()
@@ -87,7 +92,12 @@ class ParallelPages:
 
 
 def _init(
-    path: str, password: str | None, limits: Limits, find_grids: bool, timeout: float | None
+    path: str,
+    password: str | None,
+    limits: Limits,
+    find_grids: bool,
+    timeout: float | None,
+    engine: Engine,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner's parent handles Ctrl-C
     # die with the file worker, should the runner kill it (timeout) or it die
@@ -99,7 +109,12 @@ def _init(
         signal.alarm(int(timeout) + 10)
     _worker.clear()
     _worker.update(
-        path=Path(path), password=password, limits=limits, find_grids=find_grids, pdf=None
+        path=Path(path),
+        password=password,
+        limits=limits,
+        find_grids=find_grids,
+        engine=engine,
+        doc=None,
     )
 
 
@@ -115,11 +130,13 @@ class _Failed:
 def _read_range(first: int, last: int) -> list[PageContent] | _Failed:
     w = _worker
     try:
-        if w["pdf"] is None:
-            w["pdf"] = _open(w["path"], w["password"])
-        pages = read_open_pages(
-            w["pdf"], w["path"].name, w["password"], w["limits"], first, last, w["find_grids"]
-        )
+        if w["doc"] is None:
+            # opened once per worker, closed when the worker exits
+            opened = open_document(
+                w["engine"], w["path"], w["password"], w["limits"].max_stream_bytes
+            )
+            w["doc"] = opened.__enter__()
+        pages = read_open_pages(w["doc"], w["path"].name, w["limits"], first, last, w["find_grids"])
         return list(pages)
     except InputError as exc:
         return _Failed(exc.file, exc.reason, exc.page)

@@ -30,6 +30,7 @@ from pipeline.extract import Limits, extract_document, sha256_file
 from pipeline.model import Document, Extraction, Reject
 from pipeline.parallel import ParallelPages
 from pipeline.profiles import Profile, load_profile
+from pipeline.read import Engine
 from pipeline.tables import Table, child_rows, with_columns
 from pipeline.validate import validate_cleaned
 
@@ -46,6 +47,8 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     safe_csv: bool = False
     debug: bool = False
+    engine: Engine = "pdfplumber"
+    """The reader (``pipeline.read``): pdfplumber, or pdfium (faster, same output)."""
     # processes reading the pages of one long input (pipeline.parallel); set by
     # _run_isolated from the workers left over when there are fewer inputs than workers
     page_workers: int = 1
@@ -101,9 +104,15 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
                 options.limits,
                 find_grids=profile.infers_columns,
                 timeout=options.timeout,
+                engine=options.engine,
             )
         extraction = extract_document(
-            path, profile, password=options.password, limits=options.limits, pages=pages
+            path,
+            profile,
+            password=options.password,
+            limits=options.limits,
+            pages=pages,
+            engine=options.engine,
         )
         if extract_only:
             result = FileResult(extraction.document, extraction=extraction)

@@ -10,9 +10,10 @@ import pdfplumber
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.extract import Limits, _lean_objects, extract_document
+from pipeline.extract import Limits, extract_document
 from pipeline.parallel import ParallelPages
 from pipeline.profiles import load_profile
+from pipeline.read.plumber import _lean_objects
 from pipeline.runner import Options, run_pipeline
 from tests.conftest import ROOT
 from tests.fixtures.generators.reportlab_long import render, synthesise_events

@@ -1,0 +1,323 @@
+"""read.plumber: the default reader, pdfminer's interpretation through pdfplumber.
+
+It opens the PDF honestly (a damaged, encrypted or bomb-laden file is an error naming it,
+never a partial table): pdfminer quietly recovers damaged files, so the page tree and the
+objects it refers to are checked, and every Flate stream inflates through a bounded zlib.
+Chars are built straight from pdfminer's LTChar (``_lean_objects``); rules and rectangles
+are pdfplumber's own objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pdfminer.pdftypes
+import pdfplumber
+from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef, PDFStream, resolve1
+from pdfplumber.page import fix_fontname_bytes
+
+from pipeline.errors import InputError
+from pipeline.read import Obj, RawPage
+
+Word = Obj
+
+
+class StreamTooLarge(Exception):
+    """A compressed stream inflates past ``Limits.max_stream_bytes``."""
+
+
+class _BoundedZlib:
+    """The ``zlib`` that pdfminer's stream decoder sees: the same calls, but inflating
+    stops with StreamTooLarge at ``limit`` bytes, so a few KB of FlateDecode (possibly
+    applied twice) cannot inflate to gigabytes. Installed into ``pdfminer.pdftypes``
+    when this module is imported; pdfminer itself has no such bound."""
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    def __init__(self) -> None:
+        self.limit = 128 * 1024 * 1024  # set from Limits by open_pdf
+
+    def _too_large(self) -> StreamTooLarge:
+        return StreamTooLarge(f"a stream inflates past the limit of {self.limit} bytes")
+
+    def decompress(self, data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = 0) -> bytes:
+        d = zlib.decompressobj(wbits)
+        out = d.decompress(data, self.limit + 1)
+        if len(out) > self.limit or d.unconsumed_tail:
+            raise self._too_large()
+        if not d.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    def decompressobj(self, wbits: int = zlib.MAX_WBITS) -> _BoundedDecompressor:
+        return _BoundedDecompressor(self, zlib.decompressobj(wbits))
+
+
+class _BoundedDecompressor:
+    def __init__(self, owner: _BoundedZlib, inner: Any) -> None:
+        self.owner = owner
+        self.inner = inner
+        self.total = 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        budget = self.owner.limit + 1 - self.total
+        out: bytes = self.inner.decompress(
+            data, budget if max_length <= 0 else min(budget, max_length)
+        )
+        self.total += len(out)
+        if self.total > self.owner.limit or (max_length <= 0 and self.inner.unconsumed_tail):
+            raise self.owner._too_large()
+        return out
+
+    def flush(self, length: int = zlib.DEF_BUF_SIZE) -> bytes:
+        out: bytes = self.inner.flush(length)
+        self.total += len(out)
+        if self.total > self.owner.limit:
+            raise self.owner._too_large()
+        return out
+
+    def __getattr__(self, name: str) -> Any:  # eof, unused_data, unconsumed_tail
+        return getattr(self.inner, name)
+
+
+_ZLIB = _BoundedZlib()
+pdfminer.pdftypes.zlib = _ZLIB  # type: ignore[assignment,attr-defined]
+
+
+def _open(path: Path, password: str | None) -> Any:
+    name = path.name
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+    except MemoryError:
+        raise
+    except Exception as exc:  # pdfminer raises bare Exceptions for some damage
+        raise _input_error(name, _cause(exc), password) from None
+    plumber_close = pdf.close
+
+    def close() -> None:
+        """pdfplumber's close() walks the pages again: with a broken page tree it raises
+        there too, on leaving the `with`, over the error being reported."""
+        try:
+            plumber_close()
+        except Exception:
+            with contextlib.suppress(Exception):
+                pdf.stream.close()
+
+    pdf.close = close  # type: ignore[method-assign]
+    return pdf
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The pdfminer exception inside pdfplumber's PdfminerException wrapper."""
+    seen = 0
+    while seen < 10 and type(exc).__name__ == "PdfminerException":
+        seen += 1
+        inner = next((a for a in exc.args if isinstance(a, BaseException)), None)
+        inner = inner or exc.__cause__ or exc.__context__
+        if inner is None:
+            break
+        exc = inner
+    return exc
+
+
+def _input_error(
+    name: str, exc: BaseException, password: str | None, page: int | None = None
+) -> InputError:
+    """The one-line reason for a pdfminer failure, by what it means to the user."""
+    if isinstance(exc, InputError):
+        return exc
+    if isinstance(exc, PDFPasswordIncorrect):
+        reason = "wrong password" if password else "encrypted PDF (use --password)"
+        return InputError(name, reason)
+    if isinstance(exc, PDFEncryptionError):
+        return InputError(name, f"encrypted PDF not supported ({_short(exc)})")
+    if isinstance(exc, StreamTooLarge):
+        return InputError(name, f"{exc} (decompression bomb?)", page=page)
+    if isinstance(exc, RecursionError):
+        return InputError(name, "objects nested too deeply", page=page)
+    if page is not None:
+        return InputError(name, f"unreadable page ({_short(exc)})", page=page)
+    return InputError(name, f"truncated or corrupt PDF ({_short(exc)})")
+
+
+_MAX_OBJECTS_CHECKED = 200_000
+
+
+def _page_count(pdf: Any, name: str, password: str | None) -> int:
+    """The page count, checked. pdfminer quietly recovers damaged files: it rebuilds a
+    missing or broken xref by scanning for objects and, when the page tree is broken,
+    scans for page objects. A truncated PDF can so come back with pages or objects
+    missing; that is an error ("truncated or corrupt PDF"), never a partial table."""
+    try:
+        n_pages = len(pdf.pages)
+        doc = pdf.doc
+        tree = resolve1(doc.catalog.get("Pages"))
+        count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+        recovered = any(type(x).__name__ == "PDFXRefFallback" for x in doc.xrefs)
+        missing = _missing_object(doc) if recovered else None
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise _input_error(name, _cause(exc), password) from None
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise InputError(name, "truncated or corrupt PDF (no page tree)")
+    if count != n_pages:
+        raise InputError(
+            name, f"truncated or corrupt PDF (page tree counts {count} pages, {n_pages} found)"
+        )
+    if missing is not None:
+        raise InputError(name, f"truncated or corrupt PDF (object {missing} is missing)")
+    return n_pages
+
+
+def _missing_object(doc: Any) -> int | None:
+    """The first object referenced from the catalog that the file does not hold."""
+
+    seen: set[int] = set()
+    stack: list[Any] = [doc.catalog]
+    while stack and len(seen) < _MAX_OBJECTS_CHECKED:
+        obj = stack.pop()
+        if isinstance(obj, PDFObjRef):
+            if obj.objid in seen:
+                continue
+            seen.add(obj.objid)
+            try:
+                target = doc.getobj(obj.objid)
+            except PDFObjectNotFound:
+                return int(obj.objid)
+            if target is None:
+                return int(obj.objid)
+            stack.append(target)
+        elif isinstance(obj, PDFStream):
+            stack.extend(obj.attrs.values())
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, list):
+            stack.extend(obj)
+    return None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]
+
+
+_END = object()
+
+
+def _lean_objects(page: Any) -> dict[str, list[Word]]:
+    """``page.objects``, with each char built straight from pdfminer's LTChar.
+
+    pdfplumber's ``process_object`` resolves and copies every attribute of every char
+    (colours, colour spaces, graphic state): about two thirds of the time spent reading
+    a page. Chars here carry only what word extraction and the page limits use (text,
+    font, size, geometry, direction), with pdfplumber's own arithmetic, so the words are
+    the same; every other object (rules, rectangles, curves, images) goes through
+    ``process_object`` unchanged. ``tests/test_parallel.py`` checks the words and edges
+    against pdfplumber's own on the fixture PDFs."""
+    if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
+        return dict(page.objects)
+    objects: dict[str, list[Word]] = {"char": []}
+    chars = objects["char"]
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    doctop = page.initial_doctop
+    number = page.page_number
+
+    # depth first, in drawing order, as pdfplumber's iter_layout_objects (a loop, not a
+    # recursive closure: that is a reference cycle keeping each page's chars alive
+    # until the cyclic garbage collector runs)
+    stack = [iter(page.layout._objs)]
+    while stack:
+        obj = next(stack[-1], _END)
+        if obj is _END:
+            stack.pop()
+        elif isinstance(obj, LTContainer):
+            stack.append(iter(obj._objs))
+        elif type(obj) is LTChar:
+            fontname = obj.fontname
+            if isinstance(fontname, bytes):
+                fontname = fix_fontname_bytes(fontname)
+            top = (height - obj.y1) + mb_top
+            chars.append(
+                {
+                    "text": obj.get_text(),
+                    "fontname": fontname,
+                    "size": obj.size,
+                    "adv": obj.adv,
+                    "upright": obj.upright,
+                    "matrix": obj.matrix,
+                    "x0": obj.x0 + mb_x0,
+                    "x1": obj.x1 + mb_x0,
+                    "y0": obj.y0,
+                    "y1": obj.y1,
+                    "width": obj.width,
+                    "height": obj.height,
+                    "top": top,
+                    "bottom": (height - obj.y0) + mb_top,
+                    "doctop": doctop + top,
+                    "object_type": "char",
+                    "page_number": number,
+                }
+            )
+        else:
+            attr = page.process_object(obj)
+            kind = attr["object_type"]
+            if kind != "anno":
+                objects.setdefault(kind, []).append(attr)
+    return objects
+
+
+class PlumberDocument:
+    """``read.OpenDocument`` over an open pdfplumber PDF; each page closed once read, so
+    that memory does not grow with the page count."""
+
+    def __init__(self, pdf: Any, name: str, password: str | None) -> None:
+        self.pdf = pdf
+        self.name = name
+        self.password = password
+
+    def page_count(self) -> int:
+        return _page_count(self.pdf, self.name, self.password)
+
+    def read(self, pageno: int) -> RawPage:
+        try:
+            page = self.pdf.pages[pageno - 1]
+            try:
+                return raw_page(page, pageno)
+            finally:
+                page.close()
+        except (InputError, MemoryError):
+            raise
+        except Exception as exc:
+            raise _input_error(self.name, _cause(exc), self.password, page=pageno) from None
+
+
+@contextlib.contextmanager
+def open_pdf(path: Path, password: str | None, max_stream_bytes: int) -> Iterator[PlumberDocument]:
+    _ZLIB.limit = max_stream_bytes
+    with _open(path, password) as pdf:
+        yield PlumberDocument(pdf, path.name, password)
+
+
+def raw_page(page: Any, pageno: int) -> RawPage:
+    """One page's chars (``_lean_objects``) and painted paths, pdfplumber's way."""
+    objects = _lean_objects(page)
+    return RawPage(
+        number=pageno,
+        width=float(page.width),
+        height=float(page.height),
+        rotation=int(page.rotation),
+        chars=objects.get("char", []),
+        lines=objects.get("line", []),
+        rects=objects.get("rect", []),
+        curves=objects.get("curve", []),
+        images=len(objects.get("image", [])),
+    )
