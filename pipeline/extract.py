@@ -40,6 +40,7 @@ from pipeline.layout import (
     profile_table_rows,
 )
 from pipeline.model import Document, Extraction
+from pipeline.normalise.glyphs import repair_ligatures
 from pipeline.profiles import Profile
 
 __all__ = [
@@ -418,16 +419,40 @@ def read_page(
             f"{n_chars} characters exceed the limit of {limits.max_chars_per_page}",
             page=pageno,
         )
-    words = [
+    words, repaired = _repaired_words(
         {k: w[k] for k in _WORD_KEYS}
-        for w in page.extract_words(extra_attrs=["fontname"], keep_blank_chars=False)
+        for w in page.extract_words(
+            extra_attrs=["fontname"], keep_blank_chars=False, expand_ligatures=False
+        )
         if w.get("upright", True) and w["text"].strip()
-    ]
+    )
     horizontal, vertical = _rulings(page)
     grids = _grids(page) if find_grids else []
     return PageContent(
-        pageno, words, horizontal, vertical, n_chars, len(page.images), grids, float(page.height)
+        pageno,
+        words,
+        horizontal,
+        vertical,
+        n_chars,
+        len(page.images),
+        grids,
+        float(page.height),
+        ligatures_repaired=repaired,
     )
+
+
+def _repaired_words(words: Iterable[Word]) -> tuple[list[Word], int]:
+    """The words with ligature glyphs back as their letters (``normalise.glyphs``), and
+    how many were repaired: the one place text is repaired, so every later stage and the
+    report see the same letters. pdfplumber's own ligature expansion is off, so that
+    Unicode ligatures are counted here with Ghostscript's byte-swapped ones."""
+    out: list[Word] = []
+    total = 0
+    for w in words:
+        text, n = repair_ligatures(w["text"])
+        out.append({**w, "text": text} if n else w)
+        total += n
+    return out, total
 
 
 def read_pages(
@@ -507,8 +532,10 @@ def extract_document(
     )
     chars_seen = 0
     images = 0
+    repaired = 0
     for content in source:
         chars_seen += content.chars
+        repaired += content.ligatures_repaired
         images += content.images
         page_rows = generic_table_rows if generic else profile_table_rows
         extraction.rows.extend(page_rows(content, profile, state))
@@ -520,4 +547,5 @@ def extract_document(
         raise InputError(name, reason)
     document.tables = state.tables
     document.title = state.title
+    document.counts["ligatures_repaired"] = repaired
     return extraction
