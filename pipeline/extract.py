@@ -34,6 +34,7 @@ from pipeline.layout import (
     profile_table_rows,
 )
 from pipeline.model import Document, Extraction
+from pipeline.normalise.glyphs import repair_ligatures
 from pipeline.profiles import Profile
 from pipeline.read import Engine, OpenDocument, RawPage, open_document
 
@@ -169,7 +170,8 @@ def _is_marker(c: Word, prev: Word) -> bool:
     )
 
 
-_WORDS = WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False)
+# pdfplumber's own ligature expansion is off: ``_repaired_words`` repairs and counts them
+_WORDS = WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False, expand_ligatures=False)
 
 
 def words_from_chars(chars: list[Word]) -> list[Word]:
@@ -195,18 +197,34 @@ def read_page(
             f"{n_chars} characters exceed the limit of {limits.max_chars_per_page}",
             page=pageno,
         )
+    words, repaired = _repaired_words(words_from_chars(chars))
     horizontal, vertical = _rulings(raw)
     grids = _grids(raw) if find_grids else []
     return PageContent(
         pageno,
-        words_from_chars(chars),
+        words,
         horizontal,
         vertical,
         n_chars,
         raw.images,
         grids,
         raw.height,
+        ligatures_repaired=repaired,
     )
+
+
+def _repaired_words(words: Iterable[Word]) -> tuple[list[Word], int]:
+    """The words with ligature glyphs back as their letters (``normalise.glyphs``), and
+    how many were repaired: the one place text is repaired, so every later stage and the
+    report see the same letters. pdfplumber's own ligature expansion is off, so that
+    Unicode ligatures are counted here with Ghostscript's byte-swapped ones."""
+    out: list[Word] = []
+    total = 0
+    for w in words:
+        text, n = repair_ligatures(w["text"])
+        out.append({**w, "text": text} if n else w)
+        total += n
+    return out, total
 
 
 def read_pages(
@@ -276,8 +294,10 @@ def extract_document(
     )
     chars_seen = 0
     images = 0
+    repaired = 0
     for content in source:
         chars_seen += content.chars
+        repaired += content.ligatures_repaired
         images += content.images
         page_rows = generic_table_rows if infers else profile_table_rows
         extraction.rows.extend(page_rows(content, profile, state))
@@ -289,4 +309,5 @@ def extract_document(
         raise InputError(name, reason)
     document.tables = state.tables
     document.title = state.title
+    document.counts["ligatures_repaired"] = repaired
     return extraction

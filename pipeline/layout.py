@@ -631,6 +631,8 @@ class PageContent:
     images: int
     grids: list[Grid] = field(default_factory=list)
     height: float = 0.0
+    ligatures_repaired: int = 0
+    """Ligature glyphs whose text extract repaired (``normalise.glyphs``)."""
 
 
 @dataclass(frozen=True)

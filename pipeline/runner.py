@@ -297,6 +297,7 @@ def report_entry(result: FileResult) -> Record:
         "furniture_rows_dropped": c.get("furniture_rows", 0) + c.get("empty_rows", 0),
         "continuation_rows_merged": c.get("continuation_rows", 0),
         "rows_repaired_across_pages": c.get("repaired_rows", 0),
+        "ligatures_repaired": c.get("ligatures_repaired", 0),
         "events_written": len(result.records),
         "rows_rejected": len(result.rejects),
         "error": d.error,
