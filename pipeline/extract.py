@@ -15,7 +15,7 @@ pdfplumber silently drops that half (see ``layout``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from pipeline.model import Document, Extraction
 from pipeline.normalise.glyphs import repair_ligatures
 from pipeline.profiles import Profile
 from pipeline.read import Engine, OpenDocument, RawPage, open_document
+from pipeline.words import Transform, build_words, turned, upright_frame
 
 __all__ = [
     "Limits",
@@ -124,20 +125,19 @@ class _EdgesOnly:
         self.bbox = (0, 0, raw.width, raw.height)
 
 
-def _grids(raw: RawPage) -> list[Grid]:
+def _grids(raw: RawPage, turn: Transform | None = None) -> list[Grid]:
     """The ruled tables pdfplumber's finder sees (``page.find_tables()``), from the raw
-    page whichever engine read it."""
+    page whichever engine read it; on a turned page, in the upright frame."""
     grids = []
     for table in TableFinder(_EdgesOnly(raw)).tables:  # type: ignore[arg-type]
-        xs = dedupe(sorted(x for c in table.cells for x in (c[0], c[2])))
-        ys = dedupe(sorted(y for c in table.cells for y in (c[1], c[3])))
+        boxes = [tuple(float(v) for v in c) for c in table.cells]
+        if turn is not None:
+            boxes = [turn(*box) for box in boxes]
+        xs = dedupe(sorted(x for c in boxes for x in (c[0], c[2])))
+        ys = dedupe(sorted(y for c in boxes for y in (c[1], c[3])))
         if len(xs) >= 3 and len(ys) >= 3:
-            cells = tuple(tuple(float(v) for v in c) for c in table.cells)
-            grids.append(Grid(tuple(xs), tuple(ys), cells))  # type: ignore[arg-type]
+            grids.append(Grid(tuple(xs), tuple(ys), tuple(boxes)))  # type: ignore[arg-type]
     return sorted(grids, key=lambda g: g.ys[0])
-
-
-_WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname")
 
 
 _MARKERS = frozenset("0123456789*†‡§")
@@ -174,22 +174,48 @@ def _is_marker(c: Word, prev: Word) -> bool:
 _WORDS = WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False, expand_ligatures=False)
 
 
-def words_from_chars(chars: list[Word]) -> list[Word]:
+def words_from_chars(chars: list[Word], vertical: Sequence[Word] = ()) -> list[Word]:
     """The words of a page, from its chars in content-stream order: pdfplumber's word
-    extraction (a word ends at a space, a gap over 3 pt or a change of font), upright
-    words only. The one place words are built, whichever engine read the chars."""
-    return [
-        {k: w[k] for k in _WORD_KEYS}
-        for w in _WORDS.extract_words(chars)
-        if w.get("upright", True) and w["text"].strip()
+    extraction (a word ends at a space, a gap over 3 pt or a change of font), cut again
+    where a gap is a word space for the type size or a vertical rule runs between two
+    glyphs (``pipeline.words``); upright words only. The one place words are built,
+    whichever engine read the chars."""
+    return build_words(chars, vertical, _WORDS)
+
+
+def _turned_rulings(
+    horizontal: list[Word], vertical: list[Word], turn: Transform
+) -> tuple[list[Word], list[Word]]:
+    """Ruling segments in the upright frame: a turned page's horizontals are verticals."""
+    edges = [
+        {"x0": e["x0"], "x1": e["x1"], "top": e["top"], "bottom": e["top"]} for e in horizontal
     ]
+    edges += [
+        {"x0": e["x0"], "x1": e["x0"], "top": e["top"], "bottom": e["bottom"]} for e in vertical
+    ]
+    new_h: list[Word] = []
+    new_v: list[Word] = []
+    for e in (turned(e, turn) for e in edges):
+        if e["bottom"] - e["top"] > e["x1"] - e["x0"]:
+            new_v.append({"x0": e["x0"], "top": e["top"], "bottom": e["bottom"]})
+        else:
+            new_h.append({"top": e["top"], "x0": e["x0"], "x1": e["x1"]})
+    return new_h, new_v
 
 
 def read_page(
     raw: RawPage, pageno: int, name: str, limits: Limits, find_grids: bool = False
 ) -> PageContent:
     """One raw page (from any engine) as the layout's page model."""
-    chars = _without_footnote_markers(raw.chars)
+    chars = raw.chars
+    horizontal, vertical = _rulings(raw)
+    height = raw.height
+    turn = upright_frame(chars, raw.width, raw.height)
+    if turn is not None:  # a landscape table set at 90 degrees: read it upright
+        chars = [turned(c, turn) for c in chars]
+        horizontal, vertical = _turned_rulings(horizontal, vertical, turn)
+        height = raw.width
+    chars = _without_footnote_markers(chars)
     n_chars = len(chars)
     if n_chars > limits.max_chars_per_page:
         raise InputError(
@@ -197,9 +223,8 @@ def read_page(
             f"{n_chars} characters exceed the limit of {limits.max_chars_per_page}",
             page=pageno,
         )
-    words, repaired = _repaired_words(words_from_chars(chars))
-    horizontal, vertical = _rulings(raw)
-    grids = _grids(raw) if find_grids else []
+    words, repaired = _repaired_words(words_from_chars(chars, vertical))
+    grids = _grids(raw, turn) if find_grids else []
     return PageContent(
         pageno,
         words,
@@ -208,7 +233,7 @@ def read_page(
         n_chars,
         raw.images,
         grids,
-        raw.height,
+        height,
         ligatures_repaired=repaired,
     )
 

@@ -1,0 +1,143 @@
+"""words: a page's glyphs -> words, with spacing judged against the type size.
+
+pdfplumber's word finder joins two glyphs when they are less than a fixed 3 pt apart.
+That is right for body text, but two failures follow from the fixed figure:
+
+* in small type (4-5 pt) a word space is 1-2 pt, so whole lines come out as one word
+  ("AANONSEN,DEBORAH,A");
+* spreadsheet exports print two cells' texts 1 pt either side of a vertical rule, so
+  the end of one cell and the start of the next become one word.
+
+So pdfplumber's words are taken and then cut again, glyph by glyph: where the gap
+between two glyphs is wide *for their size* (``space_ratio`` of the smaller glyph's
+size, never more than pdfplumber's 3 pt: body text keeps exactly pdfplumber's words),
+and where a vertical ruling line passes between two glyphs' centres.
+
+A page whose text is mostly set at 90 degrees (a landscape table printed on a portrait
+page) is turned upright first (``upright_frame``), so that the rest of the pipeline
+reads it like any other page.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from pdfplumber.utils.text import WordExtractor
+
+Obj = dict[str, Any]
+Box = tuple[float, float, float, float]
+Transform = Callable[[float, float, float, float], Box]
+
+X_TOLERANCE = 3.0  # pdfplumber's default: the most a word space may be
+SPACE_RATIO = 0.25  # a gap of a quarter of the type size is a word space
+WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname")
+
+
+def _gap_tolerance(a: Obj, b: Obj) -> float:
+    size = min(float(a.get("size") or 0.0), float(b.get("size") or 0.0))
+    if size <= 0:
+        return X_TOLERANCE
+    return min(X_TOLERANCE, SPACE_RATIO * size)
+
+
+def _rule_between(a: Obj, b: Obj, vertical: Sequence[Obj]) -> bool:
+    """A vertical rule runs between the two glyphs' centres, at their height."""
+    left = (a["x0"] + a["x1"]) / 2
+    right = (b["x0"] + b["x1"]) / 2
+    mid = (a["top"] + a["bottom"]) / 2
+    return any(
+        left < e["x0"] < right and e["top"] - 0.5 <= mid <= e["bottom"] + 0.5 for e in vertical
+    )
+
+
+def split_glyphs(chars: Sequence[Obj], vertical: Sequence[Obj]) -> list[list[Obj]]:
+    """One word's glyphs cut where a gap is a word space for the type size, or where a
+    vertical rule passes between two glyphs."""
+    if len(chars) < 2:
+        return [list(chars)]
+    x0 = min(c["x0"] for c in chars)
+    x1 = max(c["x1"] for c in chars)
+    top = min(c["top"] for c in chars)
+    bottom = max(c["bottom"] for c in chars)
+    near = [e for e in vertical if x0 < e["x0"] < x1 and e["top"] <= bottom and e["bottom"] >= top]
+    pieces: list[list[Obj]] = [[chars[0]]]
+    for a, b in itertools.pairwise(chars):
+        gap = b["x0"] - a["x1"]
+        if gap > _gap_tolerance(a, b) or (near and _rule_between(a, b, near)):
+            pieces.append([b])
+        else:
+            pieces[-1].append(b)
+    return pieces
+
+
+def _word_of(chars: Sequence[Obj]) -> Obj:
+    return {
+        "text": "".join(c["text"] for c in chars),
+        "x0": min(c["x0"] for c in chars),
+        "x1": max(c["x1"] for c in chars),
+        "top": min(c["top"] for c in chars),
+        "bottom": max(c["bottom"] for c in chars),
+        "fontname": chars[0].get("fontname", ""),
+    }
+
+
+def build_words(
+    chars: Iterable[Obj], vertical: Sequence[Obj], extractor: WordExtractor | None = None
+) -> list[Obj]:
+    """Upright words of a page, pdfplumber's where nothing says to cut them."""
+    extractor = extractor or WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False)
+    words: list[Obj] = []
+    for word, glyphs in extractor.iter_extract_tuples(chars):
+        if not word.get("upright", True) or not word["text"].strip():
+            continue
+        pieces = split_glyphs(glyphs, vertical)
+        if len(pieces) == 1:
+            words.append({k: word[k] for k in WORD_KEYS})
+            continue
+        words.extend(_word_of(p) for p in pieces if "".join(c["text"] for c in p).strip())
+    return words
+
+
+# --------------------------------------------------------------------------- rotation
+
+
+def _reading_up(char: Obj) -> bool | None:
+    """True for a glyph set bottom to top, False for top to bottom, None if upright."""
+    if char.get("upright", True):
+        return None
+    matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
+    return bool(matrix[1] > 0)
+
+
+def upright_frame(chars: Sequence[Obj], width: float, height: float) -> Transform | None:
+    """The turn that makes the page's text upright, when most of it is set at 90 degrees:
+    a bbox (x0, top, x1, bottom) -> the same bbox on the page turned upright (its width
+    is then the page's height). None when the page is upright already."""
+    ups = [_reading_up(c) for c in chars if c["text"].strip()]
+    turned = [u for u in ups if u is not None]
+    if len(turned) * 2 <= len(ups):
+        return None
+    if sum(turned) * 2 > len(turned):  # reads bottom to top: turn the page clockwise
+
+        def clockwise(x0: float, top: float, x1: float, bottom: float) -> Box:
+            return (height - bottom, x0, height - top, x1)
+
+        return clockwise
+
+    def anticlockwise(x0: float, top: float, x1: float, bottom: float) -> Box:
+        return (top, width - x1, bottom, width - x0)
+
+    return anticlockwise
+
+
+def turned(obj: Obj, transform: Transform) -> Obj:
+    """An object (glyph or ruling edge) in the upright frame; a turned glyph is upright."""
+    x0, top, x1, bottom = transform(obj["x0"], obj["top"], obj["x1"], obj["bottom"])
+    out = {**obj, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+    if "upright" in obj:
+        out["upright"] = not obj["upright"]
+    if "width" in obj and "height" in obj:
+        out["width"], out["height"] = x1 - x0, bottom - top
+    return out

@@ -1,0 +1,84 @@
+"""Word building from glyphs: spacing judged against the type size, cut at vertical rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.words import build_words, split_glyphs, turned, upright_frame
+
+
+def _glyphs(
+    text: str, x: float, size: float, advance: float, gap_after: dict[int, float]
+) -> list[dict[str, Any]]:
+    """Glyphs of one line: each `advance` wide, `gap_after[i]` extra space after glyph i."""
+    out = []
+    for i, ch in enumerate(text):
+        out.append(
+            {
+                "text": ch,
+                "x0": x,
+                "x1": x + advance,
+                "top": 100.0,
+                "bottom": 100.0 + size,
+                "size": size,
+                "upright": True,
+                "fontname": "Helvetica",
+                "matrix": (1, 0, 0, 1, x, 0),
+                "doctop": 100.0,
+            }
+        )
+        x += advance + gap_after.get(i, 0.0)
+    return out
+
+
+def _texts(pieces: list[list[dict[str, Any]]]) -> list[str]:
+    return ["".join(c["text"] for c in p) for p in pieces]
+
+
+def test_small_type_word_space_splits_under_pdfplumbers_3pt() -> None:
+    # 4.3 pt type, 1.7 pt word spaces: pdfplumber's fixed 3 pt would join them
+    chars = _glyphs("AANONSEN,DEBORAH", 10, 4.3, 2.4, {8: 1.7})
+    assert _texts(split_glyphs(chars, [])) == ["AANONSEN,", "DEBORAH"]
+
+
+def test_body_text_gap_under_3pt_is_not_split() -> None:
+    chars = _glyphs("ab", 10, 12.0, 6.0, {0: 2.9})
+    assert _texts(split_glyphs(chars, [])) == ["ab"]
+
+
+def test_cells_1pt_either_side_of_a_vertical_rule_are_two_words() -> None:
+    chars = _glyphs("12.5Total", 10, 10.0, 5.0, {3: 2.0})
+    rule = {"x0": 30.0 + 1.0, "top": 90.0, "bottom": 120.0}
+    words = build_words(chars, [rule])
+    assert [w["text"] for w in words] == ["12.5", "Total"]
+
+
+def test_a_rule_above_the_line_does_not_cut_it() -> None:
+    chars = _glyphs("12.5Total", 10, 10.0, 5.0, {3: 2.0})
+    rule = {"x0": 31.0, "top": 40.0, "bottom": 90.0}
+    assert [w["text"] for w in build_words(chars, [rule])] == ["12.5Total"]
+
+
+@pytest.mark.parametrize("b", [1.0, -1.0])
+def test_page_set_at_90_degrees_is_turned_upright(b: float) -> None:
+    char = {
+        "text": "A",
+        "x0": 100.0,
+        "x1": 110.0,
+        "top": 200.0,
+        "bottom": 206.0,
+        "upright": False,
+        "matrix": (0, b, -b, 0, 0, 0),
+    }
+    turn = upright_frame([char] * 3, 600.0, 800.0)
+    assert turn is not None
+    up = turned(char, turn)
+    assert up["upright"] is True
+    assert up["x1"] - up["x0"] == pytest.approx(6.0)
+    assert up["bottom"] - up["top"] == pytest.approx(10.0)
+
+
+def test_upright_page_is_left_alone() -> None:
+    assert upright_frame(_glyphs("abc", 0, 10, 5, {}), 600.0, 800.0) is None
