@@ -30,8 +30,7 @@ from pipeline.layout import (
     PageContent,  # re-exported: parallel and tests build pages through extract
     Word,
     dedupe,
-    generic_table_rows,
-    profile_table_rows,
+    table_rows,
 )
 from pipeline.model import Document, Extraction
 from pipeline.normalise.glyphs import repair_ligatures
@@ -324,8 +323,7 @@ def extract_document(
         chars_seen += content.chars
         repaired += content.ligatures_repaired
         images += content.images
-        page_rows = generic_table_rows if infers else profile_table_rows
-        extraction.rows.extend(page_rows(content, profile, state))
+        extraction.rows.extend(table_rows(content, profile, state))
     if chars_seen == 0:
         reason = "no text layer; OCR is not supported" if images else "no text in PDF"
         raise InputError(name, reason)

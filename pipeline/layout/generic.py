@@ -1,0 +1,268 @@
+"""generic: the profile that declares no columns. Each ruled grid pdfplumber finds
+locates a table and its columns; a page without a grid goes to ``stream``, which infers
+the columns from the text's alignment."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from pipeline.layout.engine import (
+    Grid,
+    LayoutState,
+    PageContent,
+    Word,
+    _Band,
+    _cells_of_band,
+    _group_lines,
+    _Layout,
+    _Line,
+    _row_bands,
+    _spanning_words,
+    _table_lines,
+    _title_above,
+    _without_trailing_note,
+    profile_table_rows,
+)
+from pipeline.layout.stream import find_stream_table, place_chunks
+from pipeline.model import PhysicalRow, TableLayout
+from pipeline.profiles import Profile
+
+
+def unique_labels(texts: Sequence[str]) -> tuple[str, ...]:
+    """Header names as printed, whitespace collapsed; blank or repeated -> column_<n>."""
+    printed = [" ".join(t.split()) for t in texts]
+    taken = {label for label in printed if label}
+    seen: set[str] = set()
+    labels = []
+    for n, label in enumerate(printed, start=1):
+        if not label or label in seen or label in _GENERIC_RESERVED:
+            label = f"column_{n}"
+            while label in taken or label in seen:  # a printed "column_2" keeps its name
+                label += "_"
+        seen.add(label)
+        labels.append(label)
+    return tuple(labels)
+
+
+_GENERIC_RESERVED = {"source_file", "table_index", "row_index", "page_start", "page_end"}
+
+
+def _into_spanning_cell(w: Word, grid: Grid) -> Word:
+    """A word in a cell spanning several columns belongs to the span's first column."""
+    cx, cy = (w["x0"] + w["x1"]) / 2, _mid(w)
+    for x0, top, x1, bottom in grid.cells:
+        if x0 <= cx <= x1 and top <= cy <= bottom:
+            if any(x0 + 2 < x < x1 - 2 for x in grid.xs):
+                return {**w, "column_x": x0 + 0.5}
+            break
+    return w
+
+
+def _mid(w: Word) -> float:
+    return float(w["top"] + w["bottom"]) / 2
+
+
+def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 3.0 for x, y in zip(a, b, strict=True))
+
+
+def table_rows(content: PageContent, profile: Profile, state: LayoutState) -> Iterator[PhysicalRow]:
+    """The physical rows of one page: a profile that names its columns finds its table
+    by their header; a profile that declares none infers them (``generic_table_rows``)."""
+    if not profile.infers_columns:
+        return profile_table_rows(content, profile, state)
+    return generic_table_rows(content, profile, state)
+
+
+def generic_table_rows(
+    content: PageContent, profile: Profile, state: LayoutState
+) -> Iterator[PhysicalRow]:
+    """A profile without columns: the page's ruled grids where it has any, else the
+    unruled table its text's alignment shows."""
+    if content.grids:
+        yield from _grid_rows(content, profile, state)
+    else:
+        yield from stream_rows(content, state)
+
+
+def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> Iterator[PhysicalRow]:
+    """Each ruled grid pdfplumber finds locates a table and its columns;
+    rows are then cut exactly as for a profile table (rules, the open band a page break
+    leaves under the last rule or above the first, merged cells), so a half row that
+    pdfplumber's own finder would drop is kept.
+
+    A grid continues the open table when its columns line up with it and it either
+    repeats the header rows or is the page's first grid right after the open table
+    reached the previous page's end; otherwise its first row is the header of a new one."""
+    lines = _group_lines(content.words) if content.words else []
+    grids = content.grids
+    if not lines:
+        return
+    for g_index, grid in enumerate(grids):
+        bounds = list(grid.xs)
+        lo = grids[g_index - 1].ys[-1] if g_index else float("-inf")
+        hi = grids[g_index + 1].ys[0] if g_index + 1 < len(grids) else float("inf")
+        bounds = _with_outside_labels(bounds, grid, content.words)
+        # words, not lines: a label left of the grid or a stray glyph past its last rule
+        # must not drop the line it stands on
+        region = _group_lines(
+            [
+                w
+                for w in content.words
+                if lo < _mid(w) < hi and bounds[0] - 2 <= (w["x0"] + w["x1"]) / 2 <= bounds[-1] + 2
+            ]
+        )
+        grid_bands = [
+            _Band(a, b, False, [ln for ln in region if a <= _line_mid(ln) <= b], True)
+            for a, b in itertools.pairwise(grid.ys)
+        ]
+        texts_of = [
+            _cells_of_band(
+                [_into_spanning_cell(w, grid) for ln in b.lines for w in ln.words], bounds
+            )
+            for b in grid_bands
+        ]
+        if not any(b.lines for b in grid_bands):
+            continue
+        layout = state.layout
+        same = layout is not None and _same_columns(layout.bounds, bounds)
+        repeats = same and bool(state.header_rows) and texts_of[0][0] == state.header_rows[0]
+        follows = g_index == 0 and state.last_page_with_rows == content.number - 1
+        if same and layout is not None and (repeats or follows):
+            table = layout.table
+            n_header = next(
+                (
+                    k
+                    for k, (texts, _) in enumerate(texts_of[: len(state.header_rows)])
+                    if texts != state.header_rows[k]
+                ),
+                min(len(texts_of), len(state.header_rows)),
+            )
+        else:
+            index = len(state.tables) + 1
+            labels = unique_labels(texts_of[0][0])
+            table = TableLayout(index, labels, labels, content.number)
+            state.tables.append(table)
+            if index == 1:
+                state.title = _title_above([ln for ln in lines if ln.bottom <= grid.ys[0] + 1])
+            state.layout = _Layout(table, bounds, True)
+            state.header_rows = [t for t, _ in texts_of[:3]]
+            n_header = 1
+        for k in range(n_header):
+            texts, italic = texts_of[k]
+            yield PhysicalRow(
+                table=table.index,
+                page=content.number,
+                bbox=(bounds[0], grid.ys[k], bounds[-1], grid.ys[k + 1]),
+                columns=tuple(bounds),
+                cells=texts,
+                italic=italic,
+                kind="header",
+            )
+        body_top = grid.ys[n_header] if n_header else grid.ys[0]
+        # above the first rule only when the table goes on from the previous page
+        candidates = [
+            ln for ln in region if _line_mid(ln) > body_top or (n_header == 0 and follows)
+        ]
+        kept, ended, _ = _table_lines(candidates, bounds, profile, content, ruled=True)
+        bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
+        if ended:
+            bands = _without_trailing_note(bands, bounds)
+        band_words, merged = _spanning_words(bands, content.horizontal, bounds)
+        body: list[PhysicalRow] = []
+        for band, words, merged_cells in zip(bands, band_words, merged, strict=True):
+            if not words:
+                continue
+            texts, italic = _cells_of_band([_into_spanning_cell(w, grid) for w in words], bounds)
+            body.append(
+                PhysicalRow(
+                    table=table.index,
+                    page=content.number,
+                    bbox=(bounds[0], band.top, bounds[-1], band.bottom),
+                    columns=tuple(bounds),
+                    cells=texts,
+                    italic=italic,
+                    kind="body",
+                    open_bottom=band.open_bottom,
+                    merged=merged_cells,
+                )
+            )
+        last_grid = g_index == len(grids) - 1
+        if body:
+            body[0] = replace(body[0], first_on_page=g_index == 0)
+            body[-1] = replace(body[-1], last_on_page=last_grid)
+        yield from body
+        state.last_page_with_rows = content.number if last_grid and not ended else 0
+        if ended:
+            state.layout = None
+
+
+def _words(band: _Band) -> list[Word]:
+    return [w for ln in band.lines for w in ln.words]
+
+
+def _line_mid(line: _Line) -> float:
+    return (line.top + line.bottom) / 2
+
+
+def _with_outside_labels(bounds: list[float], grid: Grid, words: Sequence[Word]) -> list[float]:
+    """Row labels printed left (or right) of a ruled grid, on two rows or more, are a
+    column of the table: the grid is widened to hold them."""
+    top, bottom = grid.ys[0], grid.ys[-1]
+    inside = [w for w in words if top < _mid(w) < bottom]
+    left = [w for w in inside if w["x1"] <= bounds[0] + 1]
+    right = [w for w in inside if w["x0"] >= bounds[-1] - 1]
+    out = list(bounds)
+    if _on_rows(left, grid) >= 2:
+        out.insert(0, min(w["x0"] for w in left) - 1.0)
+    if _on_rows(right, grid) >= 2:
+        out.append(max(w["x1"] for w in right) + 1.0)
+    return out
+
+
+def _on_rows(words: Sequence[Word], grid: Grid) -> int:
+    return len({sum(1 for y in grid.ys if y < _mid(w)) for w in words})
+
+
+def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRow]:
+    """The page's unruled table, one row per visual line. It continues the open table
+    when its columns line up with it (its header then repeats, or it has none)."""
+    lines = _group_lines(content.words) if content.words else []
+    found = find_stream_table(lines)
+    if found is None:
+        return
+    bounds = found.bounds
+    placed = [place_chunks(ln, bounds) for ln in found.lines]
+    texts_of = [_cells_of_band(words, bounds) for words in placed]
+    layout = state.layout
+    same = layout is not None and len(layout.bounds) == len(bounds)
+    if same and layout is not None and state.last_page_with_rows == content.number - 1:
+        table = layout.table
+        n_header = 1 if state.header_rows and texts_of[0][0] == state.header_rows[0] else 0
+        bounds = layout.bounds if n_header == 0 else bounds
+    else:
+        index = len(state.tables) + 1
+        labels = unique_labels(texts_of[0][0])
+        table = TableLayout(index, labels, labels, content.number)
+        state.tables.append(table)
+        if index == 1:
+            state.title = _title_above([ln for ln in lines if ln.bottom <= found.lines[0].top])
+        state.layout = _Layout(table, bounds, False)
+        state.header_rows = [texts_of[0][0]]
+        n_header = 1
+    for k, (line, (texts, italic)) in enumerate(zip(found.lines, texts_of, strict=True)):
+        yield PhysicalRow(
+            table=table.index,
+            page=content.number,
+            bbox=(bounds[0], line.top, bounds[-1], line.bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=italic,
+            kind="header" if k < n_header else "body",
+            first_on_page=k == n_header,
+            last_on_page=k == len(found.lines) - 1,
+            open_bottom=k == len(found.lines) - 1,
+        )
+    state.last_page_with_rows = content.number
