@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: run test test-slow lint fixtures expected bench clean
+.PHONY: run test test-slow lint fixtures expected bench bench-peers clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ expected: $(STAMP)
 ## bench: speed and memory figures against plain pdfplumber, measured in the same run
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+## bench-peers: the generic profile on the peers' 32 test tables (needs ../shared/peers)
+PEERS ?= ../shared/peers
+bench-peers: $(STAMP)
+	@if [ -f $(PEERS)/score_peers.py ]; then \
+	  $(PY) $(PEERS)/score_peers.py --cmd $(VENV)/bin/iom-pipeline --tools ours \
+	    --work $${TMPDIR:-/tmp}/peers-bench --rerun | tail -1; \
+	else echo "bench-peers: $(PEERS) not found, skipped"; fi
 
 clean:
 	rm -rf $(VENV) output/*.csv output/*.parquet output/*.json output/stages output/tables output/.cache inspect
