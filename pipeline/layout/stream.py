@@ -89,10 +89,15 @@ def _region_runs(lines: Sequence[_Line], multi: Sequence[bool]) -> list[tuple[in
     return runs
 
 
+def _has_text(chunk: Chunk) -> bool:
+    """A bullet or a dash before a list item is not a cell: a bulleted list is no table."""
+    return any(ch.isalnum() for w in chunk.words for ch in w["text"])
+
+
 def table_region(lines: Sequence[_Line]) -> tuple[int, int] | None:
     """The lines [i, j) of the page's main unruled table: of the runs of lines without
     a wide gap, the one with most multi-chunk lines (at least two)."""
-    multi = [len(chunks(ln)) >= 2 for ln in lines]
+    multi = [sum(1 for c in chunks(ln) if _has_text(c)) >= 2 for ln in lines]
     runs = _region_runs(lines, multi)
     scored = [(sum(multi[i:j]), -i, (i, j)) for i, j in runs]
     if not scored:
