@@ -30,12 +30,12 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.emit import atomic_path
 from pipeline.extract import sha256_file
+from pipeline.profiles import load_profile, profile_text
 from pipeline.runner import FileResult, Options, parse_inputs
 from pipeline.stagefiles import (
     document_from_json,
@@ -64,9 +64,8 @@ def code_digest() -> str:
 
 
 def profile_digest(name: str) -> str:
-    """sha256 of the profile's TOML text as shipped (an edit changes it)."""
-    text = (resources.files("pipeline.profiles") / f"{name}.toml").read_bytes()
-    return hashlib.sha256(text).hexdigest()
+    """sha256 of the profile's TOML text, built-in or a user's file (an edit changes it)."""
+    return hashlib.sha256(profile_text(name).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ class ResultCache:
                 str(CACHE_FORMAT),
                 __version__,
                 code_digest(),
-                o.profile,
+                load_profile(o.profile).name,
                 profile_digest(o.profile),
                 repr(dataclasses.astuple(o.limits)),
                 o.engine,

@@ -67,7 +67,8 @@ def _common_options(f: F) -> F:
         "--profile",
         default="iscm-events",
         show_default=True,
-        help="Table profile (iscm-events, generic).",
+        help="Table profile: a built-in one (iscm-events, generic, displacement) or the "
+        "path of a profile file (.toml).",
     )(f)
     return f
 
@@ -94,6 +95,7 @@ def _input_options(f: F) -> F:
         help="Prefix cells starting with = + - @ with ' so spreadsheets "
         "do not run them as formulas.",
     )(f)
+    f = _csv_bom_option(f)
     f = click.option(
         "--engine",
         type=click.Choice(["pdfplumber", "pdfium"]),
@@ -122,6 +124,22 @@ def _input_options(f: F) -> F:
         help="A page with more characters fails (resource limit).",
     )(f)
     return f
+
+
+def _csv_bom_option(f: F) -> F:
+    return click.option(
+        "--csv-bom",
+        is_flag=True,
+        expose_value=False,
+        callback=_keep_csv_bom,
+        help="Start each CSV with a UTF-8 byte-order mark, so that Excel reads "
+        "accents (Asunción) right.",
+    )(f)
+
+
+def _keep_csv_bom(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta["pipeline.csv_bom"] = value
+    return value
 
 
 def _keep_engine(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -204,6 +222,7 @@ def _options(
         timeout=timeout,
         limits=Limits(**limits),
         safe_csv=safe_csv,
+        csv_bom=bool(ctx is not None and ctx.meta.get("pipeline.csv_bom")),
         debug=debug,
     )
 
@@ -233,6 +252,14 @@ def _report_failures(results: Any, debug: bool) -> None:
             click.echo(f"error: {r.document.error}", err=True)
             if debug and r.traceback:
                 click.echo(r.traceback, err=True)
+
+
+def _report_copies(copies: dict[Path, list[Path]], quiet: bool) -> None:
+    if quiet:
+        return
+    for first, others in copies.items():
+        for other in others:
+            click.echo(f"note: {other}: same bytes as {first}, parsed once", err=True)
 
 
 def _summary(results: Any) -> str:
@@ -285,16 +312,24 @@ def run(
     taken from the cache in DIR/.cache instead of being parsed again.
     """
     from pipeline.cache import ResultCache, parse_with_cache
-    from pipeline.runner import exit_status, find_inputs, write_results
+    from pipeline.runner import (
+        distinct_inputs,
+        exit_status,
+        find_inputs,
+        note_copies,
+        write_results,
+    )
 
     _setup_logging(debug, quiet)
     options = _options(profile, workers, password, timeout, safe_csv, debug)
     _check_profile(profile)
     _check_out(out)
     started = time.perf_counter()
-    inputs = find_inputs(list(paths) or [Path("raw")])
+    inputs, copies = distinct_inputs(find_inputs(list(paths) or [Path("raw")]))
+    _report_copies(copies, quiet)
     cache = None if no_cache else ResultCache(cache_dir or out / ".cache", options)
     results = parse_with_cache(inputs, options, _Progress(len(inputs), quiet), cache)
+    note_copies(results, copies)
     write_results(out, results, options, time.perf_counter() - started)
     _report_failures(results, debug)
     if not quiet:
@@ -319,14 +354,15 @@ def extract(
     quiet: bool,
 ) -> None:
     """Stage 1: PDFs -> DIR/stages/extracted.parquet (one row per physical table row)."""
-    from pipeline.runner import find_inputs, parse_inputs
+    from pipeline.runner import distinct_inputs, find_inputs, parse_inputs
     from pipeline.stagefiles import write_extracted
 
     _setup_logging(debug, quiet)
     options = _options(profile, workers, password, timeout, safe_csv, debug)
     _check_profile(profile)
     _check_out(out)
-    inputs = find_inputs(list(paths) or [Path("raw")])
+    inputs, copies = distinct_inputs(find_inputs(list(paths) or [Path("raw")]))
+    _report_copies(copies, quiet)
     results = parse_inputs(inputs, options, _Progress(len(inputs), quiet), extract_only=True)
     from pipeline.model import Extraction
 
@@ -360,6 +396,7 @@ def clean(out: Path, profile: str, debug: bool, quiet: bool) -> None:
 @_common_options
 @_out_option
 @click.option("--safe-csv", is_flag=True, help="Neutralise formula-like CSV cells.")
+@_csv_bom_option
 @_reports_errors
 def validate(out: Path, profile: str, debug: bool, quiet: bool, safe_csv: bool) -> None:
     """Stage 3: DIR/stages/cleaned.parquet -> the schema check and the final output files."""

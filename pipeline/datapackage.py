@@ -14,10 +14,12 @@ Two things the Table Schema cannot say as our schema does:
   saying so, and their per-item pattern becomes a pattern over the joined text;
 * patterns are implicitly anchored in Table Schema, so our ``^…$`` anchors are dropped.
 
-A table's primary key (``event_id``) is unique within one document (validate enforces
-it). A run over several releases of the same table writes the same event once per
-release; the primary key is then widened to (event_id, source_file, source_sha256) — two
-releases may share a file name, or a file be copied under two names — and says so.
+Keys are the profile's, as declared (contract 2): ``events`` is keyed by
+(source_sha256, event_id), so the same event read from two releases is two rows; a
+child table's foreign key names the row it belongs to by the same pair; ``documents``
+is keyed by source_sha256. A field the profile declares ``unique`` (``event_id``) is
+unique within one document only, so it carries no ``unique`` constraint here: the
+primary key states what holds across the run.
 """
 
 from __future__ import annotations
@@ -49,13 +51,11 @@ def _unanchored(pattern: str) -> str:
     return pattern
 
 
-def table_field(f: Field, *, unique: bool | None = None) -> dict[str, Any]:
+def table_field(f: Field) -> dict[str, Any]:
     """One Table Schema field descriptor for one of our fields."""
     constraints: dict[str, Any] = {}
     if f.required:
         constraints["required"] = True
-    if unique if unique is not None else f.unique:
-        constraints["unique"] = True
     description = f.description
     if f.type == "list":
         descriptor: dict[str, Any] = {"name": f.name, "type": "string"}
@@ -89,10 +89,9 @@ def table_schema(
     *,
     primary_key: Sequence[str] = (),
     foreign_keys: Sequence[dict[str, Any]] = (),
-    not_unique: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     schema: dict[str, Any] = {
-        "fields": [table_field(f, unique=False if f.name in not_unique else None) for f in fields],
+        "fields": [table_field(f) for f in fields],
         "missingValues": [""],
     }
     if primary_key:
@@ -107,7 +106,9 @@ def resource_name(stem: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or "table"
 
 
-def csv_resource(name: str, path: str, title: str, schema: dict[str, Any]) -> dict[str, Any]:
+def csv_resource(
+    name: str, path: str, title: str, schema: dict[str, Any], encoding: str = "utf-8"
+) -> dict[str, Any]:
     return {
         "name": name,
         "path": path,
@@ -115,20 +116,13 @@ def csv_resource(name: str, path: str, title: str, schema: dict[str, Any]) -> di
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
-        "encoding": "utf-8",
+        "encoding": encoding,
         "dialect": dict(_CSV_DIALECT),
         "schema": schema,
     }
 
 
-def _table_resource(table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """A profile table's resource; a primary key that the rows repeat (several releases
-    of one table in a run) is widened by the source, and the title says so."""
-    key = list(table.primary_key)
-    keys = [tuple(r.get(k) for k in key) for r in rows]
-    repeated = bool(key) and len(keys) != len(set(keys))
-    if repeated:
-        key += [k for k in ("source_file", "source_sha256") if k not in key]
+def _table_resource(table: Table, encoding: str) -> dict[str, Any]:
     foreign = [
         {
             "fields": list(fk.fields),
@@ -136,14 +130,10 @@ def _table_resource(table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, A
         }
         for fk in table.foreign_keys
     ]
-    schema = table_schema(
-        table.fields,
-        primary_key=key,
-        foreign_keys=foreign,
-        not_unique=frozenset(table.primary_key) if repeated else frozenset(),
+    schema = table_schema(table.fields, primary_key=table.primary_key, foreign_keys=foreign)
+    return csv_resource(
+        resource_name(table.name), f"{table.stem}.csv", table.title, schema, encoding
     )
-    title = table.title_when_repeated if repeated and table.title_when_repeated else table.title
-    return csv_resource(resource_name(table.name), f"{table.stem}.csv", title, schema)
 
 
 def descriptor(
@@ -152,12 +142,17 @@ def descriptor(
     contract_version: int,
     package_version: str,
     tables: Sequence[tuple[Table, Sequence[dict[str, Any]]]] = (),
+    encoding: str = "utf-8",
 ) -> dict[str, Any]:
     """The datapackage.json of one run's outputs. ``tables``: (table, its rows)."""
-    resources = [_table_resource(table, rows) for table, rows in tables]
+    resources = [_table_resource(table, encoding) for table, _ in tables]
     resources.append(
         csv_resource(
-            "documents", "documents.csv", "One row per input PDF parsed", table_schema(DOCUMENTS)
+            "documents",
+            "documents.csv",
+            "One row per input PDF parsed (identical copies once)",
+            table_schema(DOCUMENTS, primary_key=["source_sha256"]),
+            encoding,
         )
     )
     resources.append(
@@ -166,6 +161,7 @@ def descriptor(
             "rejects.csv",
             "Rows that failed parsing or validation, with the reason",
             table_schema(REJECTS),
+            encoding,
         )
     )
     return {

@@ -32,7 +32,7 @@ from pipeline.model import Reject
 from pipeline.schema import DOCUMENTS, REJECTS, Field
 from pipeline.tables import Table
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _ARROW: dict[str, pa.DataType] = {
@@ -45,9 +45,17 @@ _ARROW: dict[str, pa.DataType] = {
 }
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target`` that replaces it only if the block succeeds."""
+    """A temporary path beside ``target`` that replaces it only if the block succeeds.
+    The file gets the mode any file the user creates gets (0666 less the umask), not
+    mkstemp's private 0600: colleagues on a shared folder must be able to read it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -56,6 +64,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield tmp_path
         with tmp_path.open("rb+") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
@@ -90,10 +99,18 @@ def _csv_value(value: Any, safe: bool) -> str:
 
 
 def write_csv(
-    target: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]], *, safe: bool = False
+    target: Path,
+    columns: Sequence[str],
+    rows: Iterable[dict[str, Any]],
+    *,
+    safe: bool = False,
+    bom: bool = False,
 ) -> None:
-    """RFC 4180 CSV, UTF-8, "\\n" line ends, lists joined with "|"."""
+    """RFC 4180 CSV, UTF-8, "\\n" line ends, lists joined with "|". ``bom``: a UTF-8
+    byte-order mark first, without which Excel on Windows reads the file as ANSI."""
     with atomic_text(target) as f:
+        if bom:
+            f.write("\ufeff")
         writer = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(columns)
         for row in rows:
@@ -119,9 +136,15 @@ def _arrow_value(value: Any, f: Field) -> Any:
 
 
 def write_table(
-    out: Path, stem: str, fields: Sequence[Field], rows: Sequence[dict[str, Any]], *, safe: bool
+    out: Path,
+    stem: str,
+    fields: Sequence[Field],
+    rows: Sequence[dict[str, Any]],
+    *,
+    safe: bool,
+    bom: bool = False,
 ) -> None:
-    write_csv(out / f"{stem}.csv", [f.name for f in fields], rows, safe=safe)
+    write_csv(out / f"{stem}.csv", [f.name for f in fields], rows, safe=safe, bom=bom)
     write_parquet(out / f"{stem}.parquet", fields, rows)
 
 
@@ -174,21 +197,24 @@ def write_outputs(
     rejects: Sequence[Reject],
     report: dict[str, Any],
     safe_csv: bool = False,
+    csv_bom: bool = False,
 ) -> None:
     """Write every output file of a run: the profile's ``tables`` (each with its rows),
     documents, rejects, datapackage.json. ``report.json`` goes last, so its presence
     with this run's content means the rest of the files are this run's too."""
     out.mkdir(parents=True, exist_ok=True)
     previous = _previous_stems(out)
+    csv_options = {"safe": safe_csv, "bom": csv_bom}
     for table, rows in tables:
-        write_table(out, table.stem, table.fields, rows, safe=safe_csv)
-    write_table(out, "documents", DOCUMENTS, documents, safe=safe_csv)
-    write_csv(out / "rejects.csv", [f.name for f in REJECTS], reject_rows(rejects), safe=safe_csv)
+        write_table(out, table.stem, table.fields, rows, **csv_options)
+    write_table(out, "documents", DOCUMENTS, documents, **csv_options)
+    write_csv(out / "rejects.csv", [f.name for f in REJECTS], reject_rows(rejects), **csv_options)
     package = datapackage_descriptor(
         profile=str(report.get("profile", "")),
         contract_version=CONTRACT_VERSION,
         package_version=str(report.get("package_version", "")),
         tables=tables,
+        encoding="utf-8-sig" if csv_bom else "utf-8",
     )
     write_json(out / "datapackage.json", package)
     _remove_stale(out, previous, {table.stem for table, _ in tables})

@@ -46,6 +46,8 @@ class Options:
     memory_mb: int = 4096
     limits: Limits = field(default_factory=Limits)
     safe_csv: bool = False
+    csv_bom: bool = False
+    """CSV files start with a UTF-8 byte-order mark (for Excel)."""
     debug: bool = False
     engine: Engine = "pdfplumber"
     """The reader (``pipeline.read``): pdfplumber, or pdfium (faster, same output)."""
@@ -63,6 +65,8 @@ class FileResult:
     extraction: Extraction | None = None
     cached: bool = False
     """Taken from the result cache (pipeline.cache), not parsed in this run."""
+    copies: list[str] = field(default_factory=list)
+    """Other inputs of this run with the same bytes: not parsed, named in report.json."""
 
 
 def find_inputs(paths: Sequence[Path]) -> list[Path]:
@@ -89,6 +93,44 @@ def find_inputs(paths: Sequence[Path]) -> list[Path]:
     for q in found:
         unique.setdefault(q.resolve(), q)
     return list(unique.values())
+
+
+def distinct_inputs(paths: Sequence[Path]) -> tuple[list[Path], dict[Path, list[Path]]]:
+    """The inputs with identical bytes told apart: one path per content, and for it the
+    other paths holding the same bytes. A copy is parsed once: two rows per event would
+    break the keys, and the copy says nothing new. The path kept is the least deeply
+    nested one (``raw/x.pdf`` over ``raw/archive/x.pdf``), then the first given; it
+    takes the place of the first of its copies in the input order. A file that cannot
+    be read stays an input of its own, to fail with its reason."""
+    groups: dict[str, list[Path]] = {}
+    order: list[str | Path] = []
+    for path in paths:
+        try:
+            sha = sha256_file(path)
+        except OSError:
+            order.append(path)
+            continue
+        if sha not in groups:
+            order.append(sha)
+        groups.setdefault(sha, []).append(path)
+    distinct: list[Path] = []
+    copies: dict[Path, list[Path]] = {}
+    for item in order:
+        if isinstance(item, Path):
+            distinct.append(item)
+            continue
+        group = groups[item]
+        kept = min(group, key=lambda p: len(p.parts))  # min keeps the first of equals
+        distinct.append(kept)
+        if len(group) > 1:
+            copies[kept] = [p for p in group if p is not kept]
+    return distinct, copies
+
+
+def note_copies(results: Sequence[FileResult], copies: dict[Path, list[Path]]) -> None:
+    """Name in each result the other inputs with its bytes (report.json: ``copies``)."""
+    for result in results:
+        result.copies = [str(p) for p in copies.get(Path(result.document.path), [])]
 
 
 def process_file(path: Path, options: Options, *, extract_only: bool = False) -> FileResult:
@@ -304,6 +346,7 @@ def report_entry(result: FileResult) -> Record:
         "seconds": d.seconds,
         "cached": result.cached,
         "language": d.language,
+        "copies": result.copies,
     }
 
 
@@ -319,6 +362,7 @@ def build_report(results: Sequence[FileResult], profile: Profile, seconds: float
             "failed": sum(1 for e in entries if e["error"]),
             "events_written": sum(e["events_written"] for e in entries),
             "rows_rejected": sum(e["rows_rejected"] for e in entries),
+            "copies_skipped": sum(len(e["copies"]) for e in entries),
         },
         "seconds": round(seconds, 3),
     }
@@ -362,6 +406,7 @@ def write_results(
         rejects=rejects,
         report=report,
         safe_csv=options.safe_csv,
+        csv_bom=options.csv_bom,
     )
     return report
 
@@ -376,8 +421,9 @@ def run_pipeline(
     options = options or Options()
     load_profile(options.profile)  # an unknown profile is a usage error, before any work
     started = time.perf_counter()
-    inputs = find_inputs(paths)
+    inputs, copies = distinct_inputs(find_inputs(paths))
     results = parse_inputs(inputs, options, progress)
+    note_copies(results, copies)
     report = write_results(out, results, options, time.perf_counter() - started)
     return results, report
 

@@ -35,9 +35,6 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
-    title_when_repeated: str = ""
-    """Title when a run over several releases repeats the primary key: the key then
-    also takes ``source_file`` and ``source_sha256``."""
     rows_from: str | None = None
     """Child table: the record key holding the list its rows are exploded from."""
     item_parts: tuple[str, ...] = ()

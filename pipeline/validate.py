@@ -3,7 +3,9 @@ profile's fields.
 
 Validation is lazy (``lazy=True``), so every failing check of every row is collected;
 pandera's ``failure_cases`` (column, check, failure_case, index) map straight onto
-``rejects.csv``: one reject per failing row, all its reasons joined with "; ".
+``rejects.csv``: one reject per failing row, all its reasons joined with "; ". A field
+declared ``unique`` is unique within one document: a second row with the same value
+(a repeated ``event_id``) is rejected as "duplicate of row N".
 """
 
 from __future__ import annotations
@@ -104,15 +106,27 @@ def build_schema(fields: Sequence[Field], row_checks: Sequence[RowCheck]) -> pa.
     )
 
 
-def _reasons(err: SchemaErrors, n_rows: int) -> dict[int, list[str]]:
+def _first_rows(records: Sequence[Record], column: str) -> dict[Any, Any]:
+    """Each value of ``column`` -> the row_index of the first row holding it."""
+    first: dict[Any, Any] = {}
+    for r in records:
+        first.setdefault(r.get(column), r.get("row_index"))
+    return first
+
+
+def _reasons(err: SchemaErrors, records: Sequence[Record]) -> dict[int, list[str]]:
     reasons: dict[int, list[str]] = defaultdict(list)
+    n_rows = len(records)
+    firsts: dict[str, dict[Any, Any]] = {}
     for case in err.failure_cases.to_dict("records"):
         index = case.get("index")
         column = case.get("column")
         check = str(case.get("check"))
-        if check.startswith("field_uniqueness"):
-            check = "duplicates an earlier row"
         value = case.get("failure_case")
+        if check.startswith("field_uniqueness") and column:
+            # the contract's wording: "duplicate of row N", N the first row's row_index
+            first = firsts.setdefault(column, _first_rows(records, column)).get(value)
+            check = f"duplicate of row {first}"
         where = f"{column} " if column and column != "None" else ""
         text = f"{where}{check}"
         if value is not None and not isinstance(value, bool) and column:
@@ -137,7 +151,7 @@ def validate_cleaned(cleaned: Cleaned, profile: Profile) -> tuple[list[Record], 
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as err:
-        bad = _reasons(err, len(records))
+        bad = _reasons(err, records)
     else:
         bad = {}
     valid: list[Record] = []
@@ -155,7 +169,7 @@ def validate_cleaned(cleaned: Cleaned, profile: Profile) -> tuple[list[Record], 
             )
         else:
             valid.append(record)
+    # row_index stays the row's position among the document's logical rows, shared with
+    # rejects.csv: a rejected row leaves a gap that names it
     rejects.sort(key=lambda r: r.row_index or 0)
-    for position, record in enumerate(valid, start=1):
-        record["row_index"] = position
     return valid, rejects

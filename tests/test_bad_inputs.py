@@ -160,7 +160,8 @@ def _sabotage(monkeypatch: pytest.MonkeyPatch, victim: str, action: Any) -> None
 
 def _run_with_victim(tmp_path: Path, **options: Any) -> list[FileResult]:
     victim = tmp_path / "victim.pdf"
-    victim.write_bytes(RAW_PDF.read_bytes())
+    # other bytes than RAW_PDF (a trailing comment), or the run would parse the pair once
+    victim.write_bytes(RAW_PDF.read_bytes() + b"\n% victim\n")
     results, report = run_pipeline([victim, RAW_PDF], tmp_path / "out", Options(**options))
     assert [e["error"] is None for e in report["inputs"]] == [False, True]
     assert results[1].document.error is None and len(results[1].records) == 20

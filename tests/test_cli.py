@@ -95,7 +95,7 @@ def test_report_accounts_for_every_physical_row(
 ) -> None:
     out, _ = cli_out
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["contract_version"] == 1
+    assert report["contract_version"] == 2
     (entry,) = report["inputs"]
     assert entry["error"] is None and entry["pages"] == 4 and entry["events_written"] == 20
     assert entry["rows_repaired_across_pages"] == 1

@@ -80,12 +80,25 @@ def test_schema_fields_are_the_csv_header_and_the_parquet_schema(
         assert pq.read_schema(out / f"{name}.parquet").names == declared
 
 
-def test_keys_of_events_and_event_iscms(run_fixture: Any) -> None:
+def test_keys_of_events_event_iscms_and_documents(run_fixture: Any) -> None:
     out: Path = run_fixture(RAW_PDF)
-    assert _resource(out, "events")["schema"]["primaryKey"] == ["event_id"]
-    assert _resource(out, "event_iscms")["schema"]["foreignKeys"] == [
-        {"fields": ["event_id"], "reference": {"resource": "events", "fields": ["event_id"]}}
+    events = _resource(out, "events")["schema"]
+    assert events["primaryKey"] == ["source_sha256", "event_id"]
+    assert events["foreignKeys"] == [
+        {
+            "fields": ["source_sha256"],
+            "reference": {"resource": "documents", "fields": ["source_sha256"]},
+        }
     ]
+    iscms = _resource(out, "event_iscms")["schema"]
+    assert iscms["primaryKey"] == ["source_sha256", "event_id", "position"]
+    assert iscms["foreignKeys"] == [
+        {
+            "fields": ["source_sha256", "event_id"],
+            "reference": {"resource": "events", "fields": ["source_sha256", "event_id"]},
+        }
+    ]
+    assert _resource(out, "documents")["schema"]["primaryKey"] == ["source_sha256"]
 
 
 @pytest.mark.parametrize(
@@ -113,10 +126,12 @@ def test_keys_of_events_and_event_iscms(run_fixture: Any) -> None:
         ),
         (
             Field("event_id", "string", unique=True, pattern="^[0-9a-f]{16}$"),
+            # unique within one document (validate rejects a repeat): across a run the
+            # primary key (source_sha256, event_id) is what holds, so no "unique" here
             {
                 "name": "event_id",
                 "type": "string",
-                "constraints": {"unique": True, "pattern": "[0-9a-f]{16}"},
+                "constraints": {"pattern": "[0-9a-f]{16}"},
             },
         ),
     ],
@@ -150,21 +165,22 @@ def test_a_broken_copy_fails_validation(run_fixture: Any, tmp_path: Path) -> Non
     errors = _errors(frictionless.validate(out / "datapackage.json"))
     assert ("type-error", "start_date") in errors
     assert ("constraint-error", "country_iso3") in errors
-    assert ("unique-error", "event_id") in errors
+    assert ("primary-key", None) in errors  # (source_sha256, event_id) repeated
     assert ("foreign-key", None) in errors  # event_iscms rows of the overwritten id
 
 
-def test_two_releases_in_one_run_key_events_by_id_and_file_bytes(tmp_path: Path) -> None:
+def test_two_releases_in_one_run_keep_one_declared_key(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(RAW_PDF, raw / "release-1.pdf")
-    shutil.copy(RAW_PDF, raw / "release-2.pdf")
+    shutil.copy(ROOT / "tests/fixtures/pdfs/rl-grid-a4-landscape.pdf", raw / "release-2.pdf")
     run_pipeline([raw], tmp_path / "out", Options(workers=2))
     schema = _resource(tmp_path / "out", "events")["schema"]
-    assert schema["primaryKey"] == ["event_id", "source_file", "source_sha256"]
+    assert schema["primaryKey"] == ["source_sha256", "event_id"]
     assert "unique" not in schema["fields"][0]["constraints"]
     report = frictionless.validate(tmp_path / "out" / "datapackage.json")
     assert report.valid, _errors(report)
+    assert {t.name: t.stats.get("rows") for t in report.tasks}["events"] == 40
 
 
 def test_readme_documents_the_package_and_list_columns() -> None:

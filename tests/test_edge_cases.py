@@ -176,7 +176,7 @@ def test_event_iscms_rows_satisfy_their_required_fields() -> None:
     record = row_record(row, profile, profile.columns, "x.pdf", "0" * 64)
     (event_iscms,) = profile.child_tables
     required = [f.name for f in event_iscms.fields if f.required]
-    assert required == ["event_id", "position", "iscm_name"]
+    assert required == ["event_id", "source_file", "source_sha256", "position", "iscm_name"]
     for r in child_rows(event_iscms, [record]):
         assert all(str(r[name]).strip() for name in required), r
 

@@ -11,12 +11,14 @@ in docs/profiles-data.md.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pipeline.columns import Cell, ColumnType, column_type
@@ -321,7 +323,6 @@ def table_from_toml(data: Mapping[str, Any], columns: Sequence[Column]) -> Table
             ForeignKey(tuple(k["fields"]), k["resource"], tuple(k["reference"]))
             for k in data.get("foreign_keys", [])
         ),
-        title_when_repeated=data.get("title_when_repeated", ""),
         rows_from=rows_from,
         item_parts=_item_parts(columns, rows_from) if rows_from else (),
         sources=tuple(f.get("source", f["name"]) for f in fields) if rows_from else (),
@@ -352,7 +353,6 @@ _TABLE_KEYS = {
     "name",
     "path",
     "title",
-    "title_when_repeated",
     "primary_key",
     "foreign_keys",
     "rows_from",
@@ -409,12 +409,31 @@ def available_profiles() -> list[str]:
     return sorted(p.name[: -len(".toml")] for p in root.iterdir() if p.name.endswith(".toml"))
 
 
-def profile_text(name: str) -> str:
-    """The TOML text of a built-in profile."""
+def is_profile_path(name: str) -> bool:
+    """``--profile`` takes a built-in name or a file path (a name holds no "/" nor ".toml")."""
+    return name.endswith(".toml") or "/" in name or os.sep in name
+
+
+def builtin_text(name: str) -> str | None:
     path = resources.files("pipeline.profiles") / f"{name}.toml"
-    if not path.is_file():
-        raise UsageError(f"unknown profile {name!r} (available: {', '.join(available_profiles())})")
-    return path.read_text(encoding="utf-8")
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def profile_text(name: str) -> str:
+    """The TOML text of a profile: a built-in one by name, or a user's file by path."""
+    if is_profile_path(name):
+        try:
+            return Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise UsageError(f"profile {name}: cannot read ({reason})") from None
+    text = builtin_text(name)
+    if text is None:
+        raise UsageError(
+            f"unknown profile {name!r} (available: {', '.join(available_profiles())}; "
+            "or give the path of a profile file, e.g. ./my-table.toml)"
+        )
+    return text
 
 
 def parse_profile(text: str, where: str) -> Profile:
@@ -431,4 +450,16 @@ def parse_profile(text: str, where: str) -> Profile:
 
 @cache
 def load_profile(name: str) -> Profile:
-    return parse_profile(profile_text(name), f"profile {name}")
+    """A built-in profile by name, or a profile file by path. A file that keeps a
+    built-in profile's name but changes its content is refused: its outputs would be
+    labelled, cached and compared as the built-in's."""
+    text = profile_text(name)
+    profile = parse_profile(text, f"profile {name}")
+    if is_profile_path(name):
+        builtin = builtin_text(profile.name)
+        if builtin is not None and builtin != text:
+            raise UsageError(
+                f"profile {name}: its name {profile.name!r} is a built-in profile's, but "
+                'its content differs; give it a name of its own (name = "...")'
+            )
+    return profile
