@@ -293,7 +293,8 @@ def row_record(
 ) -> dict[str, Any]:
     """The output fields of one logical row: where it came from, each column's outputs
     under the names the profile gives them, and the profile's row id. Raises RowError
-    with the first column's reason, in column order."""
+    with every failing column's reason, in column order, joined by "; ": a user fixing
+    the row in the PDF or the profile needs them all, not one per run."""
     record: dict[str, Any] = {
         "source_file": source_file,
         "source_sha256": sha256,
@@ -302,13 +303,16 @@ def row_record(
         "page_start": row.page_start,
         "page_end": row.page_end,
     }
+    reasons: list[str] = []
     for column in columns:
         try:
             record.update(
                 column.parse(row.cells.get(column.key, ""), row.italic.get(column.key, False))
             )
         except CellError as exc:
-            raise RowError(str(exc)) from None
+            reasons.append(str(exc))
+    if reasons:
+        raise RowError("; ".join(reasons))
     if profile.row_id is not None:
         record[profile.row_id.field] = profile.row_id.of(record)
     return record
