@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from pipeline.columns.infer import csv_field
 from pipeline.schema import DOCUMENTS, REJECTS, Field
 from pipeline.tables import Table
 
@@ -137,7 +138,7 @@ def _table_resource(table: Table, rows: Sequence[dict[str, Any]]) -> dict[str, A
         for fk in table.foreign_keys
     ]
     schema = table_schema(
-        table.fields,
+        [csv_field(f, [r.get(f.name) for r in rows]) for f in table.fields],
         primary_key=key,
         foreign_keys=foreign,
         not_unique=frozenset(table.primary_key) if repeated else frozenset(),

@@ -24,6 +24,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.clean import clean_extraction
+from pipeline.columns.infer import typed_rows
 from pipeline.emit import CONTRACT_VERSION, generic_table_stems, write_outputs
 from pipeline.errors import InputError, UsageError
 from pipeline.extract import Limits, extract_document, sha256_file
@@ -340,7 +341,8 @@ def output_tables(
             for r, stem in zip(parsed, stems, strict=True):
                 for t in r.document.tables:
                     rows = [rec for rec in r.records if rec["table_index"] == t.index]
-                    out.append((with_columns(table, f"{stem}-{t.index}", t.keys), rows))
+                    kinds, rows = typed_rows(rows, t.keys, r.document.language)
+                    out.append((with_columns(table, f"{stem}-{t.index}", t.keys, kinds), rows))
         elif table.rows_from is None:
             out.append((table, records))
         else:
