@@ -15,6 +15,7 @@ Two steps, each in one place:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from pipeline.normalise.detect import detect_language
 from pipeline.profiles import Column, Profile
 
 Decision = Literal["header", "furniture", "empty", "continuation", "new"]
+DecisionLog = list[tuple[PhysicalRow, Decision, int | None]]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -293,7 +297,8 @@ def row_record(
 ) -> dict[str, Any]:
     """The output fields of one logical row: where it came from, each column's outputs
     under the names the profile gives them, and the profile's row id. Raises RowError
-    with the first column's reason, in column order."""
+    with every failing column's reason, in column order, joined by "; ": a user fixing
+    the row in the PDF or the profile needs them all, not one per run."""
     record: dict[str, Any] = {
         "source_file": source_file,
         "source_sha256": sha256,
@@ -302,16 +307,47 @@ def row_record(
         "page_start": row.page_start,
         "page_end": row.page_end,
     }
+    reasons: list[str] = []
     for column in columns:
         try:
             record.update(
                 column.parse(row.cells.get(column.key, ""), row.italic.get(column.key, False))
             )
         except CellError as exc:
-            raise RowError(str(exc)) from None
+            reasons.append(str(exc))
+    if reasons:
+        raise RowError("; ".join(reasons))
     if profile.row_id is not None:
         record[profile.row_id.field] = profile.row_id.of(record)
     return record
+
+
+def _log_decisions(source: str, decisions: DecisionLog, logical: Sequence[LogicalRow]) -> None:
+    """What stitch decided, page by page, for -v: rows kept, dropped (header, furniture,
+    empty, with the dropped text) and repaired across a page break."""
+    start_of = {(r.table, r.row_index): r.page_start for r in logical}
+    pages = sorted({row.page for row, _, _ in decisions})
+    for page in pages:
+        here = [(row, d, i) for row, d, i in decisions if row.page == page]
+        tally = {d: sum(1 for _, k, _ in here if k == d) for d in ("new", "continuation")}
+        dropped = [(d, " ".join(" ".join(row.cells).split())) for row, d, i in here if i is None]
+        log.debug(
+            "%s: page %d: %d rows kept, %d dropped (%s)",
+            source,
+            page,
+            tally["new"],
+            len(dropped),
+            ", ".join(f"{d} {text[:40]!r}" if text else d for d, text in dropped) or "none",
+        )
+        for row, d, index in here:
+            if d == "continuation" and index is not None:
+                log.debug(
+                    "%s: page %d: row repaired across pages: continues row %d of page %d",
+                    source,
+                    page,
+                    index,
+                    start_of.get((row.table, index), page),
+                )
 
 
 def clean_extraction(
@@ -325,7 +361,12 @@ def clean_extraction(
     counts = doc.counts
     keys_of_table = {t.index: t.keys for t in doc.tables}
     columns_of_table = {t.index: profile.columns_for(t.keys) for t in doc.tables}
+    debug = log.isEnabledFor(logging.DEBUG)
+    if decisions is None and debug:
+        decisions = []
     logical = stitch(extraction.rows, keys_of_table, profile, counts, decisions)
+    if debug and decisions is not None:
+        _log_decisions(doc.source_file, decisions, logical)
     doc.language = detect_language(text for row in logical for text in row.cells.values())
     cleaned = Cleaned(doc, logical=logical)
     for row in logical:
@@ -337,6 +378,13 @@ def clean_extraction(
         except (RowError, ValueError) as exc:
             cleaned.rejects.append(
                 Reject(doc.source_file, row.page_start, row.row_index, "clean", str(exc), raw)
+            )
+            log.debug(
+                "%s: page %d: row %d rejected in clean: %s",
+                doc.source_file,
+                row.page_start,
+                row.row_index,
+                exc,
             )
             continue
         record["_cells"] = raw

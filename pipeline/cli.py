@@ -155,9 +155,12 @@ def _keep_limit(ctx: click.Context, param: click.Parameter, value: int) -> int:
 
 
 def _setup_logging(debug: bool, quiet: bool) -> None:
+    """The "pipeline" logger, parent of every module's (``logging.getLogger(__name__)``),
+    writes to stderr. Set up before any worker is forked, so the workers, where the
+    stages run, inherit it. With -v each line names the module that decided."""
     level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s" if debug else "%(message)s"))
     log.handlers[:] = [handler]
     log.setLevel(level)
     log.propagate = False

@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from pipeline.columns.infer import csv_field
 from pipeline.schema import DOCUMENTS, REJECTS, Field
 from pipeline.tables import Table
 
@@ -122,7 +123,7 @@ def csv_resource(
     }
 
 
-def _table_resource(table: Table, encoding: str) -> dict[str, Any]:
+def _table_resource(table: Table, rows: Sequence[dict[str, Any]], encoding: str) -> dict[str, Any]:
     foreign = [
         {
             "fields": list(fk.fields),
@@ -130,7 +131,11 @@ def _table_resource(table: Table, encoding: str) -> dict[str, Any]:
         }
         for fk in table.foreign_keys
     ]
-    schema = table_schema(table.fields, primary_key=table.primary_key, foreign_keys=foreign)
+    schema = table_schema(
+        [csv_field(f, [r.get(f.name) for r in rows]) for f in table.fields],
+        primary_key=table.primary_key,
+        foreign_keys=foreign,
+    )
     return csv_resource(
         resource_name(table.name), f"{table.stem}.csv", table.title, schema, encoding
     )
@@ -145,7 +150,7 @@ def descriptor(
     encoding: str = "utf-8",
 ) -> dict[str, Any]:
     """The datapackage.json of one run's outputs. ``tables``: (table, its rows)."""
-    resources = [_table_resource(table, encoding) for table, _ in tables]
+    resources = [_table_resource(table, rows, encoding) for table, rows in tables]
     resources.append(
         csv_resource(
             "documents",

@@ -27,6 +27,7 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.columns.infer import Printed
 from pipeline.datapackage import descriptor as datapackage_descriptor
 from pipeline.model import Reject
 from pipeline.schema import DOCUMENTS, REJECTS, Field
@@ -126,6 +127,8 @@ def write_parquet(target: Path, fields: Sequence[Field], rows: Sequence[dict[str
 
 
 def _arrow_value(value: Any, f: Field) -> Any:
+    if isinstance(value, Printed):  # a generic table's typed cell: its value, not its text
+        return value.value
     if f.type == "list":
         return list(value) if value is not None else []
     if f.type == "string" and value is not None and not isinstance(value, str):

@@ -15,6 +15,7 @@ pdfplumber silently drops that half (see ``layout``).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +33,13 @@ from pipeline.layout import (
     dedupe,
     table_rows,
 )
-from pipeline.model import Document, Extraction
+from pipeline.model import Document, Extraction, PhysicalRow, TableLayout
 from pipeline.normalise.glyphs import repair_ligatures
 from pipeline.profiles import Profile
 from pipeline.read import Engine, OpenDocument, RawPage, open_document
 from pipeline.words import Transform, build_words, turned, upright_frame
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Limits",
@@ -284,6 +287,42 @@ PageSource = Callable[[Path, int], Iterable[PageContent]]
 """Yields the PageContent of pages 1..n in order (e.g. read by worker processes)."""
 
 
+def _log_page(
+    name: str,
+    content: PageContent,
+    rows: Sequence[PhysicalRow],
+    new_tables: Sequence[TableLayout],
+    near_misses: Sequence[str],
+) -> None:
+    """What layout decided on one page, for -v: headers found (where, which columns),
+    header candidates refused, and how many table rows the page gave."""
+    page = f"{name}: page {content.number}"
+    headers = [r for r in rows if r.kind == "header"]
+    for table in new_tables:
+        top = next((r.bbox[1] for r in headers if r.table == table.index), None)
+        where = f" at y={top:.1f}" if top is not None else ""
+        columns = " | ".join(table.labels)
+        log.debug("%s: table %d header found%s, columns: %s", page, table.index, where, columns)
+    new = {t.index for t in new_tables}
+    for r in headers:
+        if r.table not in new:
+            log.debug("%s: table %d header repeated at y=%.1f", page, r.table, r.bbox[1])
+    for miss in near_misses:
+        log.debug("%s: header candidate refused: %s", page, miss)
+    body = [r for r in rows if r.kind == "body"]
+    if not rows:
+        log.debug("%s: no table rows (%d words)", page, len(content.words))
+    else:
+        tables = sorted({r.table for r in body})
+        log.debug(
+            "%s: %d body rows, %d header rows (table %s)",
+            page,
+            len(body),
+            len(headers),
+            ", ".join(map(str, tables)) or "-",
+        )
+
+
 def extract_document(
     path: Path,
     profile: Profile,
@@ -323,7 +362,11 @@ def extract_document(
         chars_seen += content.chars
         repaired += content.ligatures_repaired
         images += content.images
-        extraction.rows.extend(table_rows(content, profile, state))
+        tables, misses = len(state.tables), len(state.near_misses)
+        rows = list(table_rows(content, profile, state))
+        if log.isEnabledFor(logging.DEBUG):
+            _log_page(name, content, rows, state.tables[tables:], state.near_misses[misses:])
+        extraction.rows.extend(rows)
     if chars_seen == 0:
         reason = "no text layer; OCR is not supported" if images else "no text in PDF"
         raise InputError(name, reason)

@@ -10,6 +10,7 @@ the number of workers.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing as mp
 import os
 import resource
@@ -24,6 +25,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.clean import clean_extraction
+from pipeline.columns.infer import typed_rows
 from pipeline.emit import CONTRACT_VERSION, generic_table_stems, write_outputs
 from pipeline.errors import InputError, UsageError
 from pipeline.extract import Limits, extract_document, sha256_file
@@ -33,6 +35,8 @@ from pipeline.profiles import Profile, load_profile
 from pipeline.read import Engine
 from pipeline.tables import Table, child_rows, with_columns
 from pipeline.validate import validate_cleaned
+
+log = logging.getLogger(__name__)
 
 Record = dict[str, Any]
 
@@ -162,6 +166,8 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
             return result
         cleaned = clean_extraction(extraction, profile)
         records, rejects = validate_cleaned(cleaned, profile)
+        for rej in (r for r in rejects if r.stage == "validate"):
+            log.debug("%s: page %s: row %s rejected in validate: %s", *_where(rej), rej.reason)
         result = FileResult(extraction.document, records, rejects)
     except InputError as exc:
         result = FileResult(_failed_document(path, str(exc)))
@@ -173,6 +179,10 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
         result = FileResult(_failed_document(path, message), traceback=traceback.format_exc())
     result.document.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _where(rej: Reject) -> tuple[str, str, str]:
+    return rej.source_file, str(rej.page or "?"), str(rej.row_index or "?")
 
 
 def _failed_document(path: Path, message: str) -> Document:
@@ -384,7 +394,8 @@ def output_tables(
             for r, stem in zip(parsed, stems, strict=True):
                 for t in r.document.tables:
                     rows = [rec for rec in r.records if rec["table_index"] == t.index]
-                    out.append((with_columns(table, f"{stem}-{t.index}", t.keys), rows))
+                    kinds, rows = typed_rows(rows, t.keys, r.document.language)
+                    out.append((with_columns(table, f"{stem}-{t.index}", t.keys, kinds), rows))
         elif table.rows_from is None:
             out.append((table, records))
         else:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.schema import Field
+from pipeline.schema import Field, FieldType
 
 Record = dict[str, Any]
 ITEM = "item."
@@ -82,11 +82,18 @@ def child_rows(table: Table, records: Iterable[Record]) -> list[Record]:
     return rows
 
 
-def with_columns(table: Table, path: str, labels: Sequence[str]) -> Table:
-    """A per-source-table table for one printed table: its inferred columns as text."""
+def with_columns(
+    table: Table, path: str, labels: Sequence[str], types: Sequence[FieldType] = ()
+) -> Table:
+    """A per-source-table table for one printed table: its inferred columns, as text
+    unless ``types`` says otherwise (``columns.infer``)."""
+    kinds = list(types) or ["string"] * len(labels)
     return Table(
         name=table.name.format(stem=path),
         title=table.title.format(stem=path),
-        fields=(*table.fields, *(Field(label, "string") for label in labels)),
+        fields=(
+            *table.fields,
+            *(Field(label, kind) for label, kind in zip(labels, kinds, strict=True)),
+        ),
         path=table.path.format(stem=path),
     )

@@ -33,7 +33,9 @@ EXPECTED = {
     "encrypted.pdf": "encrypted.pdf: encrypted PDF (use --password)",
     "image-only.pdf": "image-only.pdf: no text layer; OCR is not supported",
     "no-table.pdf": "no-table.pdf: no ISCM events table found",
-    "missing-column.pdf": "missing-column.pdf: table header lacks required column 'Place'",
+    "missing-column.pdf": "missing-column.pdf: table header lacks required column 'Place'; "
+    "headers found: 'ISCM', 'Date', 'Event / Title', 'Outcome'; "
+    "no header found is near an alias of place",
     "bomb-flate.pdf": "bomb-flate.pdf: page 1: a stream inflates past the limit",
     "endless-content.pdf": "endless-content.pdf: timed out after",
     **{p.name: f"{p.name}: truncated or corrupt PDF" for p in TRUNCATED},

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pipeline.layout.header_error import missing_columns_message
 from pipeline.model import PhysicalRow, TableLayout
 from pipeline.normalise.dates import DateParseError, parse_date_range
 from pipeline.profiles import Profile, header_key
@@ -260,9 +261,10 @@ def _find_header(
             keys = {c.key for c in cells}
             if not required <= keys:
                 if size == 1 and len(keys) >= max(2, len(required) - 2):
-                    missing = [c.aliases[0] for c in profile.columns if c.key in required - keys]
+                    missing = [c for c in profile.columns if c.key in required - keys]
+                    found = [c.label for c in sorted([*cells, *unmatched], key=lambda c: c.x0)]
                     state.near_misses.append(
-                        f"table header lacks required column {', '.join(map(repr, missing))}"
+                        missing_columns_message(missing, found, [c.label for c in unmatched])
                     )
                 continue
             # most named columns; then fewest unnamed cells (a taller band that swallowed
