@@ -468,6 +468,8 @@ def inspect_command(
         pdf, out, load_profile(profile), pages=pages, password=password, resolution=resolution
     )
     log.info("%d page images written; open %s", len(result.pages), result.index)
+    if result.no_table is not None:
+        raise result.no_table  # one line and exit 1, after the pages are drawn
 
 
 @cli.command("diff", epilog=_epilog("diff"))

@@ -23,3 +23,8 @@ class InputError(PipelineError):
     def __str__(self) -> str:
         where = f"{self.file}: page {self.page}" if self.page else self.file
         return f"{where}: {self.reason}"
+
+
+class NoTableError(InputError):
+    """The PDF was read, but no table was taken from it (no text, no header naming the
+    profile's columns): ``inspect`` can still draw what the pages hold."""

@@ -24,7 +24,7 @@ from pdfplumber.table import TableFinder
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_edges, rect_to_edges
 from pdfplumber.utils.text import WordExtractor
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, NoTableError
 from pipeline.layout import (
     Grid,
     LayoutState,
@@ -369,10 +369,10 @@ def extract_document(
         extraction.rows.extend(rows)
     if chars_seen == 0:
         reason = "no text layer; OCR is not supported" if images else "no text in PDF"
-        raise InputError(name, reason)
+        raise NoTableError(name, reason)
     if not state.tables:
         reason = state.near_misses[0] if state.near_misses else profile.missing_table_error
-        raise InputError(name, reason)
+        raise NoTableError(name, reason)
     document.tables = state.tables
     document.title = state.title
     document.counts["ligatures_repaired"] = repaired

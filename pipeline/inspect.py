@@ -12,6 +12,11 @@ dropped. Rows that need a second look each have a colour of their own:
 
 Plus ``index.html`` showing the pages with the legend and a list of the rows per page.
 
+When no table is taken from the document (no header names the profile's columns, or
+there is no text), that is the case a user most needs to see: each page is drawn with
+its text lines, its ruling lines and the words that match one of the profile's header
+aliases (the header candidates), and ``index.html`` says why no table was taken.
+
 This module imports pdfplumber for drawing only (``page.to_image``); the rows, the
 columns and the decisions come from extract and clean, exactly as ``run`` computes them,
 so what the picture shows is what the outputs hold.
@@ -30,10 +35,10 @@ import pdfplumber
 from PIL import ImageFont
 
 from pipeline.clean import Decision, clean_extraction
-from pipeline.errors import UsageError
+from pipeline.errors import NoTableError, UsageError
 from pipeline.extract import extract_document
 from pipeline.model import BBox, Cleaned, PhysicalRow
-from pipeline.profiles import Profile
+from pipeline.profiles import Profile, header_key
 from pipeline.validate import validate_cleaned
 
 RGBA = tuple[int, int, int, int]
@@ -85,6 +90,8 @@ class Inspection:
     source: Path
     pages: list[InspectedPage]
     index: Path
+    no_table: NoTableError | None = None
+    """Why no table was taken (the pages then show lines, rules, header candidates)."""
 
     @property
     def marks(self) -> list[RowMark]:
@@ -362,6 +369,149 @@ def _draw_legend(im: Any, font: Any) -> None:
         draw.text((x + line_h + 6, y), text, fill=(0, 0, 0), font=font)
 
 
+# --------------------------------------------------------------------------- no table
+
+_LINE_STROKE: RGBA = (120, 120, 120, 200)
+_RULE_STROKE: RGBA = (30, 90, 200, 255)
+_CANDIDATE: tuple[RGBA, RGBA] = ((235, 120, 0, 255), (255, 150, 0, 90))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A word that one of the profile's header aliases names (or begins)."""
+
+    page: int
+    text: str
+    column: str
+    bbox: BBox
+
+
+def alias_index(profile: Profile) -> dict[str, str]:
+    """Folded alias (and an alias's first word) -> the column key it names."""
+    index: dict[str, str] = {}
+    for column in profile.columns:  # whole aliases first: "Event" is title's, not date's
+        for alias in column.aliases:
+            index.setdefault(header_key(alias), column.key)
+    for column in profile.columns:
+        for alias in column.aliases:
+            first = alias.split()[0] if alias.split() else ""
+            if header_key(first):
+                index.setdefault(header_key(first), column.key)
+    return index
+
+
+def header_candidates(
+    words: Sequence[dict[str, Any]], page: int, profile: Profile
+) -> list[Candidate]:
+    index = alias_index(profile)
+    found = []
+    for w in words:
+        key = header_key(str(w["text"]))
+        if key and key in index:
+            bbox = (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+            found.append(Candidate(page, str(w["text"]), index[key], bbox))
+    return found
+
+
+def _text_lines(words: Sequence[dict[str, Any]]) -> list[BBox]:
+    """Boxes of the page's visual lines: words whose vertical extents overlap."""
+    lines: list[list[float]] = []
+    for w in sorted(words, key=lambda w: (float(w["top"]), float(w["x0"]))):
+        x0, top, x1, bottom = (float(w[k]) for k in ("x0", "top", "x1", "bottom"))
+        if lines and top < lines[-1][3] - 0.3 * (bottom - top):
+            line = lines[-1]
+            line[0], line[1] = min(line[0], x0), min(line[1], top)
+            line[2], line[3] = max(line[2], x1), max(line[3], bottom)
+        else:
+            lines.append([x0, top, x1, bottom])
+    return [(a, b, c, d) for a, b, c, d in lines]
+
+
+def _draw_no_table(
+    page: Any, number: int, profile: Profile, resolution: int, target: Path
+) -> tuple[int, int, list[Candidate], int, int]:
+    """The page with its text lines (grey), ruling lines and rect edges (blue) and header
+    candidates (orange). Returns size, candidates, line and rule counts."""
+    im = page.to_image(resolution=resolution)
+    words = page.extract_words()
+    lines = _text_lines(words)
+    for box in lines:
+        im.draw_rect(box, fill=(0, 0, 0, 0), stroke=_LINE_STROKE, stroke_width=1)
+    rules = [*page.lines, *page.rects]
+    for r in rules:
+        box = (float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"]))
+        im.draw_rect(box, fill=(0, 0, 0, 0), stroke=_RULE_STROKE, stroke_width=1)
+    candidates = header_candidates(words, number, profile)
+    for c in candidates:
+        im.draw_rect(c.bbox, fill=_CANDIDATE[1], stroke=_CANDIDATE[0], stroke_width=2)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    im.save(target, format="PNG", quantize=False)
+    width, height = (int(v) for v in im.annotated.size)
+    return width, height, candidates, len(lines), len(rules)
+
+
+def _no_table_html(
+    source: Path,
+    reason: str,
+    pages: Sequence[tuple[InspectedPage, list[Candidate], int, int]],
+) -> str:
+    sections = []
+    for p, candidates, n_lines, n_rules in pages:
+        found = "".join(
+            f"<li>{html.escape(c.text)} (alias of <code>{html.escape(c.column)}</code>) at "
+            f"y = {c.bbox[1]:.0f} pt</li>"
+            for c in candidates
+        )
+        sections.append(
+            f'<section id="page-{p.number}"><h2>Page {p.number}</h2>'
+            f"<p>{n_lines} text lines (grey), {n_rules} ruling lines and rectangles (blue), "
+            f"{len(candidates)} header candidates (orange)</p>"
+            f"<ul>{found or '<li>no word of this page is a header alias</li>'}</ul>"
+            f'<a href="{p.png.name}"><img src="{p.png.name}" width="{p.width}" '
+            f'height="{p.height}" alt="page {p.number}"></a></section>'
+        )
+    title = html.escape(source.name)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>inspect: {title}</title><style>body{{font:14px sans-serif;margin:1em}}"
+        "img{max-width:100%;height:auto;border:1px solid #999}.why{font-size:1.2em;"
+        "border-left:4px solid #d22;padding-left:.6em}</style></head><body>"
+        f'<h1>{title}</h1><p class="why">No table was taken: {html.escape(reason)}</p>'
+        "<p>A table is taken where one text line holds a header naming every required "
+        "column of the profile; the orange words are the profile's aliases found on the "
+        "page. A renamed header needs its text added to the column's <code>aliases</code>."
+        f"</p>{''.join(sections)}</body></html>\n"
+    )
+
+
+def inspect_without_table(
+    pdf: Path,
+    out: Path,
+    profile: Profile,
+    error: NoTableError,
+    *,
+    pages: str | None,
+    password: str | None,
+    resolution: int,
+) -> Inspection:
+    out.mkdir(parents=True, exist_ok=True)
+    drawn: list[tuple[InspectedPage, list[Candidate], int, int]] = []
+    with pdfplumber.open(pdf, password=password or "") as doc:
+        for number in parse_pages(pages, len(doc.pages)):
+            target = out / f"page-{number:03d}.png"
+            page = doc.pages[number - 1]
+            width, height, candidates, n_lines, n_rules = _draw_no_table(
+                page, number, profile, resolution, target
+            )
+            page.close()
+            drawn.append(
+                (InspectedPage(number, target, width, height), candidates, n_lines, n_rules)
+            )
+    index = out / "index.html"
+    index.write_text(_no_table_html(pdf, error.reason, drawn), encoding="utf-8")
+    return Inspection(pdf, [p for p, *_ in drawn], index, no_table=error)
+
+
 # --------------------------------------------------------------------------- index.html
 
 
@@ -421,8 +571,15 @@ def inspect_pdf(
     """Write DIR/page-NNN.png for the pages asked for (all by default) and DIR/index.html.
 
     The whole document is extracted and cleaned (a row split across pages 1 and 2 needs
-    both), only the pages asked for are drawn. Raises InputError like ``run`` would."""
-    extraction = extract_document(pdf, profile, password=password)
+    both), only the pages asked for are drawn. Raises InputError like ``run`` would,
+    except when no table is taken: the pages are then drawn as they are
+    (``inspect_without_table``) and ``Inspection.no_table`` says why."""
+    try:
+        extraction = extract_document(pdf, profile, password=password)
+    except NoTableError as exc:
+        return inspect_without_table(
+            pdf, out, profile, exc, pages=pages, password=password, resolution=resolution
+        )
     wanted = parse_pages(pages, extraction.document.pages)
     marks = row_marks(extraction, profile)
     out.mkdir(parents=True, exist_ok=True)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pdfplumber
 import pytest
 from PIL import Image
 
-from pipeline.inspect import Inspection, inspect_pdf, parse_pages, row_marks
+from pipeline.inspect import Inspection, header_candidates, inspect_pdf, parse_pages, row_marks
 from pipeline.model import Document, Extraction, PhysicalRow, TableLayout
 from pipeline.profiles import load_profile
-from tests.conftest import FIXTURES, RAW_PDF
+from tests.conftest import FIXTURES, RAW_PDF, ROOT
 
 PROFILE = load_profile("iscm-events")
 RESOLUTION = 60
@@ -132,3 +134,55 @@ def test_merged_cell_filled_down_is_marked_on_its_cell() -> None:
     assert filled.filled_cells == ((10.0, 100.0, 110.0, 140.0),)  # the ISCM cell
     assert filled.filled_texts == ("Bali Process",)  # drawn into it
     assert "iscm filled down" in filled.label and filled.row_index == 2
+
+
+# --------------------------------------------------------------------------- no table
+
+
+def _inspect_cli(pdf: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "inspect", str(pdf), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_inspect_without_a_table_still_draws_the_pages_and_says_why(tmp_path: Path) -> None:
+    pdf = FIXTURES / "bad" / "missing-column.pdf"
+    proc = _inspect_cli(pdf, tmp_path / "insp")
+    assert proc.returncode == 1
+    (line,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    assert "missing-column.pdf: table header lacks required column 'Place'" in line
+    assert (tmp_path / "insp" / "page-001.png").is_file()
+    index = (tmp_path / "insp" / "index.html").read_text(encoding="utf-8")
+    assert "No table was taken: table header lacks required column" in index
+    # the header words the profile's aliases name are listed as candidates
+    assert "(alias of <code>date</code>)" in index
+    assert "(alias of <code>iscm</code>)" in index
+
+
+def test_inspect_without_any_header_shows_the_stray_alias_words(tmp_path: Path) -> None:
+    pdf = FIXTURES / "bad" / "no-table.pdf"
+    proc = _inspect_cli(pdf, tmp_path / "insp")
+    assert proc.returncode == 1
+    index = (tmp_path / "insp" / "index.html").read_text(encoding="utf-8")
+    assert "No table was taken: no ISCM events table found" in index
+    # the page's prose names the ISCM once: a candidate, but no header line
+    assert "<ul><li>ISCM (alias of <code>iscm</code>) at y = 77 pt</li></ul>" in index
+    assert sorted(p.name for p in (tmp_path / "insp").glob("*.png")) == ["page-001.png"]
+
+
+def test_header_candidates_are_words_an_alias_names() -> None:
+    words = [
+        {"text": text, "x0": 10.0 * i, "x1": 10.0 * i + 8, "top": 5.0, "bottom": 12.0}
+        for i, text in enumerate(["Fecha", "Lieu", "Banana", "ISCM", "Event"])
+    ]
+    found = header_candidates(words, 1, load_profile("iscm-events"))
+    assert [(c.text, c.column) for c in found] == [
+        ("Fecha", "date"),
+        ("Lieu", "place"),
+        ("ISCM", "iscm"),
+        ("Event", "title"),
+    ]
