@@ -133,6 +133,20 @@ def _group_lines(words: Sequence[Word]) -> list[_Line]:
     return lines
 
 
+def page_lines(words: Sequence[Word], pageno: int) -> list[_Line]:
+    """The page's visual lines without a bare page number ("2" alone, as the page's first
+    or last line): printed at a margin inside the last column's x-range, right under a
+    row the page break split, it would end that row's cell ("… reintegration 1") or a URL
+    ("http://csm-osumi.org2")."""
+    lines = _group_lines(words)
+    number = str(pageno)
+    if lines and len(lines[-1].words) == 1 and lines[-1].text.strip() == number:
+        lines = lines[:-1]
+    if lines and len(lines[0].words) == 1 and lines[0].text.strip() == number:
+        lines = lines[1:]
+    return lines
+
+
 def _is_italic(words: Sequence[Word]) -> bool:
     total = sum(len(w["text"]) for w in words)
     italic = sum(len(w["text"]) for w in words if _ITALIC_FONT.search(w.get("fontname", "")))
@@ -383,6 +397,8 @@ class _DateColumn:
 
     lo: float
     hi: float
+    bounds: tuple[float, ...] = ()
+    """Every column boundary of the table (to tell which columns a line uses)."""
 
     def text(self, lines: Sequence[_Line]) -> str:
         parts = (
@@ -400,6 +416,18 @@ class _DateColumn:
         except DateParseError:
             return False
         return True
+
+    def _columns(self, line: _Line) -> set[int]:
+        mids = ((w["x0"] + w["x1"]) / 2 for w in line.words)
+        return {bisect.bisect(self.bounds, x) for x in mids}
+
+    def continues_cell(self, current: Sequence[_Line], line: _Line) -> bool:
+        """A line after a blank line that is the next paragraph of a cell, not a new row:
+        no date, and only in columns the row's last line also fills (a long outcome's
+        paragraphs). A new row, even one missing its date, starts in other columns too."""
+        if not self.bounds or self.text([line]):
+            return False
+        return self._columns(line) <= self._columns(current[-1])
 
     def starts_row(self, current: Sequence[_Line], line: _Line) -> bool:
         """A line starts a new row when it has text in the date column and the date of
@@ -490,16 +518,40 @@ def _row_bands(
     ]
 
 
+def _dated_block(
+    lines: Sequence[_Line], start: int, gaps: Sequence[float], threshold: float, date: _DateColumn
+) -> bool:
+    """Whether the block of lines from ``start`` to the next blank line prints a date: a
+    vertically centred cell's first lines come before its row's date, so such a block
+    is a new row, and one without a date the next paragraph of a long cell."""
+    for k in range(start, len(lines)):
+        if k > start and gaps[k - 1] > threshold:
+            return False
+        if date.text([lines[k]]):
+            return True
+    return False
+
+
 def _segment(lines: Sequence[_Line], date: _DateColumn | None) -> list[list[_Line]]:
     """Rows of lines no rule separates: a row ends at a gap clearly larger than the gaps
-    between a cell's wrapped lines, or where the date column starts a new row."""
+    between a cell's wrapped lines, or where the date column starts a new row. A gap
+    before the next paragraph of a long cell (blank lines in an outcome running over
+    pages) is not a row boundary: a row is cut only where a new row can start."""
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
     height = statistics.median(ln.height for ln in lines)
     tight = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else min(gaps, default=0.0)
     threshold = max(0.5 * height, 1.8 * max(tight, 0.0))
     groups: list[list[_Line]] = [[lines[0]]]
-    for gap, line in zip(gaps, lines[1:], strict=False):
-        if gap > threshold or (date is not None and date.starts_row(groups[-1], line)):
+    for i, (gap, line) in enumerate(zip(gaps, lines[1:], strict=False), start=1):
+        paragraph = (
+            date is not None
+            and gap > threshold
+            and date.continues_cell(groups[-1], line)
+            and not _dated_block(lines, i, gaps, threshold, date)
+        )
+        if (gap > threshold and not paragraph) or (
+            date is not None and date.starts_row(groups[-1], line)
+        ):
             groups.append([line])
         else:
             groups[-1].append(line)
@@ -662,7 +714,7 @@ def profile_table_rows(
     words = content.words
     if not words:
         return
-    lines = _group_lines(words)
+    lines = page_lines(words, pageno)
     horizontal, vertical = content.horizontal, content.vertical
 
     found = _find_header(lines, vertical, profile, state)
@@ -738,7 +790,7 @@ def profile_table_rows(
     date = None
     if date_key in keys:
         k = keys.index(date_key)
-        date = _DateColumn(bounds[k], bounds[k + 1])
+        date = _DateColumn(bounds[k], bounds[k + 1], tuple(bounds))
     bands = _row_bands(kept, rule_ys, body_top, date)
     if ended:
         bands = _without_trailing_note(bands, bounds)

@@ -23,6 +23,7 @@ from pipeline.layout.engine import (
     _table_lines,
     _title_above,
     _without_trailing_note,
+    page_lines,
     profile_table_rows,
 )
 from pipeline.layout.stream import find_stream_table, place_chunks
@@ -96,7 +97,7 @@ def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
     A grid continues the open table when its columns line up with it and it either
     repeats the header rows or is the page's first grid right after the open table
     reached the previous page's end; otherwise its first row is the header of a new one."""
-    lines = _group_lines(content.words) if content.words else []
+    lines = page_lines(content.words, content.number) if content.words else []
     grids = content.grids
     if not lines:
         return
@@ -229,7 +230,7 @@ def _on_rows(words: Sequence[Word], grid: Grid) -> int:
 def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRow]:
     """The page's unruled table, one row per visual line. It continues the open table
     when its columns line up with it (its header then repeats, or it has none)."""
-    lines = _group_lines(content.words) if content.words else []
+    lines = page_lines(content.words, content.number) if content.words else []
     found = find_stream_table(lines)
     if found is None:
         return
