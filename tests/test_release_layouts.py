@@ -1,6 +1,7 @@
-"""Release layouts of issue 10: a cell running over three pages whose paragraphs are
-separated by blank lines, and a bare page number printed right under a split row.
-The golden tests compare every field; these name the behaviour each fixture is for."""
+"""Release layouts of issue 10: a LibreOffice Calc export, a cell running over three
+pages whose paragraphs are separated by blank lines, and a bare page number printed right
+under a split row. The golden tests compare every field; these name the behaviour each
+fixture is for."""
 
 from __future__ import annotations
 
@@ -63,3 +64,17 @@ def test_page_lines_keep_a_number_that_is_not_this_page() -> None:
         "Geneva,",
         "3",
     ]
+
+
+def test_a_calc_export_reads_whole_although_its_cells_touch_across_the_rules(
+    run_fixture: Any,
+) -> None:
+    pdf = PDFS / "lo-calc-export.pdf"
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:  # the fixture has the property it is for
+        assert "2016Cairo," in [w["text"] for w in doc.pages[0].extract_words()]
+    out = run_fixture(pdf)
+    events = _rows(out, "events.csv")
+    assert len(events) == 20 and _rows(out, "rejects.csv") == []
+    assert (events[0]["date_text"], events[0]["place"]) == ("August 2-3, 2016", "Cairo, Egypt")
