@@ -33,6 +33,9 @@ INTENDED = {
     "rl-split-cases": (A4, "portrait"),
     "rl-release-2018-long": (A4, "landscape"),
     "rl-rejects-a4-landscape": (A4, "landscape"),
+    "rl-fr-grid-a4-landscape": (A4, "landscape"),
+    "rl-es-norules-a4-landscape": (A4, "landscape"),
+    "rl-es-hrules-letter-portrait": (LETTER, "portrait"),
 }
 
 
