@@ -25,7 +25,7 @@ import bisect
 import itertools
 import re
 import statistics
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -42,10 +42,10 @@ _MIN_RULE_COVER = 0.5  # a horizontal rule must cover half the table width
 
 
 @dataclass
-class _Line:
+class WordRun:
+    """Words read together (a text line, one cell's text of a line): their x extent."""
+
     words: list[Word]
-    top: float
-    bottom: float
 
     @property
     def x0(self) -> float:
@@ -54,6 +54,12 @@ class _Line:
     @property
     def x1(self) -> float:
         return float(max(w["x1"] for w in self.words))
+
+
+@dataclass
+class _Line(WordRun):
+    top: float
+    bottom: float
 
     @property
     def height(self) -> float:
@@ -794,16 +800,40 @@ def profile_table_rows(
     bands = _row_bands(kept, rule_ys, body_top, date)
     if ended:
         bands = _without_trailing_note(bands, bounds)
+    rows.extend(body_rows(bands, horizontal, bounds, layout.table.index, pageno))
+    yield from rows
+    if ended:
+        state.layout = None  # the table ended on this page: prose or another table follows
+        if rest_top is not None:  # ... which may be a second events table, on this page
+            rest = [w for w in content.words if w["top"] >= rest_top - 0.5]
+            if len(rest) < len(content.words):
+                yield from profile_table_rows(replace(content, words=rest), profile, state)
+
+
+def body_rows(
+    bands: Sequence[_Band],
+    horizontal: Sequence[Word],
+    bounds: Sequence[float],
+    table: int,
+    page: int,
+    into_cell: Callable[[Word], Word] = lambda w: w,
+    first: bool = True,
+    last: bool = True,
+) -> list[PhysicalRow]:
+    """The body rows of a table's bands on one page (bands without words give none),
+    with merged cells' words moved to the top of their span; ``into_cell`` may redirect
+    a word (a cell spanning columns). ``first``/``last`` say whether the first and last
+    rows open and close the table's part on this page."""
     band_words, merged = _spanning_words(bands, horizontal, bounds)
     body: list[PhysicalRow] = []
-    for band, words_of_band, merged_cells in zip(bands, band_words, merged, strict=True):
-        if not words_of_band:
+    for band, words, merged_cells in zip(bands, band_words, merged, strict=True):
+        if not words:
             continue
-        texts, italic = _cells_of_band(words_of_band, bounds)
+        texts, italic = _cells_of_band([into_cell(w) for w in words], bounds)
         body.append(
             PhysicalRow(
-                table=layout.table.index,
-                page=pageno,
+                table=table,
+                page=page,
                 bbox=(bounds[0], band.top, bounds[-1], band.bottom),
                 columns=tuple(bounds),
                 cells=texts,
@@ -814,16 +844,9 @@ def profile_table_rows(
             )
         )
     if body:
-        body[0] = replace(body[0], first_on_page=True)
-        body[-1] = replace(body[-1], last_on_page=True)
-    rows.extend(body)
-    yield from rows
-    if ended:
-        state.layout = None  # the table ended on this page: prose or another table follows
-        if rest_top is not None:  # ... which may be a second events table, on this page
-            rest = [w for w in content.words if w["top"] >= rest_top - 0.5]
-            if len(rest) < len(content.words):
-                yield from profile_table_rows(replace(content, words=rest), profile, state)
+        body[0] = replace(body[0], first_on_page=first)
+        body[-1] = replace(body[-1], last_on_page=last)
+    return body
 
 
 def _without_trailing_note(bands: list[_Band], bounds: Sequence[float]) -> list[_Band]:

@@ -4,9 +4,9 @@ the columns from the text's alignment."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 
 from pipeline.layout.engine import (
     Grid,
@@ -19,10 +19,10 @@ from pipeline.layout.engine import (
     _Layout,
     _Line,
     _row_bands,
-    _spanning_words,
     _table_lines,
     _title_above,
     _without_trailing_note,
+    body_rows,
     page_lines,
     profile_table_rows,
 )
@@ -142,14 +142,8 @@ def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
                 min(len(texts_of), len(state.header_rows)),
             )
         else:
-            index = len(state.tables) + 1
-            labels = unique_labels(texts_of[0][0])
-            table = TableLayout(index, labels, labels, content.number)
-            state.tables.append(table)
-            if index == 1:
-                state.title = _title_above([ln for ln in lines if ln.bottom <= grid.ys[0] + 1])
-            state.layout = _Layout(table, bounds, True)
-            state.header_rows = [t for t, _ in texts_of[:3]]
+            above = [ln for ln in lines if ln.bottom <= grid.ys[0] + 1]
+            table = _open_table(state, [t for t, _ in texts_of[:3]], bounds, True, content, above)
             n_header = 1
         for k in range(n_header):
             texts, italic = texts_of[k]
@@ -171,33 +165,41 @@ def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
         bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
         if ended:
             bands = _without_trailing_note(bands, bounds)
-        band_words, merged = _spanning_words(bands, content.horizontal, bounds)
-        body: list[PhysicalRow] = []
-        for band, words, merged_cells in zip(bands, band_words, merged, strict=True):
-            if not words:
-                continue
-            texts, italic = _cells_of_band([_into_spanning_cell(w, grid) for w in words], bounds)
-            body.append(
-                PhysicalRow(
-                    table=table.index,
-                    page=content.number,
-                    bbox=(bounds[0], band.top, bounds[-1], band.bottom),
-                    columns=tuple(bounds),
-                    cells=texts,
-                    italic=italic,
-                    kind="body",
-                    open_bottom=band.open_bottom,
-                    merged=merged_cells,
-                )
-            )
         last_grid = g_index == len(grids) - 1
-        if body:
-            body[0] = replace(body[0], first_on_page=g_index == 0)
-            body[-1] = replace(body[-1], last_on_page=last_grid)
-        yield from body
+        yield from body_rows(
+            bands,
+            content.horizontal,
+            bounds,
+            table.index,
+            content.number,
+            into_cell=functools.partial(_into_spanning_cell, grid=grid),
+            first=g_index == 0,
+            last=last_grid,
+        )
         state.last_page_with_rows = content.number if last_grid and not ended else 0
         if ended:
             state.layout = None
+
+
+def _open_table(
+    state: LayoutState,
+    header_rows: list[tuple[str, ...]],
+    bounds: list[float],
+    ruled: bool,
+    content: PageContent,
+    above: Sequence[_Line],
+) -> TableLayout:
+    """A new table, named by its first header row; the document's first table takes its
+    title from the lines ``above`` it. It becomes the open table later pages continue."""
+    index = len(state.tables) + 1
+    labels = unique_labels(header_rows[0])
+    table = TableLayout(index, labels, labels, content.number)
+    state.tables.append(table)
+    if index == 1:
+        state.title = _title_above(list(above))
+    state.layout = _Layout(table, bounds, ruled)
+    state.header_rows = header_rows
+    return table
 
 
 def _words(band: _Band) -> list[Word]:
@@ -244,14 +246,8 @@ def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRo
         n_header = 1 if state.header_rows and texts_of[0][0] == state.header_rows[0] else 0
         bounds = layout.bounds if n_header == 0 else bounds
     else:
-        index = len(state.tables) + 1
-        labels = unique_labels(texts_of[0][0])
-        table = TableLayout(index, labels, labels, content.number)
-        state.tables.append(table)
-        if index == 1:
-            state.title = _title_above([ln for ln in lines if ln.bottom <= found.lines[0].top])
-        state.layout = _Layout(table, bounds, False)
-        state.header_rows = [texts_of[0][0]]
+        above = [ln for ln in lines if ln.bottom <= found.lines[0].top]
+        table = _open_table(state, [texts_of[0][0]], bounds, False, content, above)
         n_header = 1
     for k, (line, (texts, italic)) in enumerate(zip(found.lines, texts_of, strict=True)):
         yield PhysicalRow(

@@ -20,7 +20,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.layout.engine import Word, _Line
+from pipeline.layout.engine import Word, WordRun, _Line
 
 CHUNK_GAP = 0.9  # a gap wider than this many type sizes separates two cells' texts
 HEADER_LINES = 3  # lines at the top of a region that may span columns
@@ -28,16 +28,8 @@ MAX_REGION_GAP = 3.5  # line heights: a wider vertical gap ends the table region
 
 
 @dataclass
-class Chunk:
-    words: list[Word]
-
-    @property
-    def x0(self) -> float:
-        return float(min(w["x0"] for w in self.words))
-
-    @property
-    def x1(self) -> float:
-        return float(max(w["x1"] for w in self.words))
+class Chunk(WordRun):
+    """One cell's text on a line: words closer than a column gap."""
 
 
 @dataclass
