@@ -123,6 +123,24 @@ def _input_options(f: F) -> F:
         callback=_keep_limit,
         help="A page with more characters fails (resource limit).",
     )(f)
+    f = click.option(
+        "--max-content-mb",
+        type=click.IntRange(min=1),
+        default=32,
+        show_default=True,
+        expose_value=False,
+        callback=_keep_content_limit,
+        help="A page whose content streams decode to more MB fails (resource limit).",
+    )(f)
+    f = click.option(
+        "--max-operations-per-page",
+        type=click.IntRange(min=1),
+        default=500_000,
+        show_default=True,
+        expose_value=False,
+        callback=_keep_limit,
+        help="A page with more drawing operators fails (resource limit).",
+    )(f)
     return f
 
 
@@ -151,6 +169,11 @@ def _keep_engine(ctx: click.Context, param: click.Parameter, value: str) -> str:
 def _keep_limit(ctx: click.Context, param: click.Parameter, value: int) -> int:
     """Resource limits go to the context, not to every command's signature."""
     ctx.meta.setdefault("pipeline.limits", {})[param.name] = value
+    return value
+
+
+def _keep_content_limit(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    ctx.meta.setdefault("pipeline.limits", {})["max_content_bytes"] = value * 1024 * 1024
     return value
 
 

@@ -36,7 +36,16 @@ from pipeline.layout import (
 from pipeline.model import Document, Extraction, PhysicalRow, TableLayout
 from pipeline.normalise.glyphs import repair_ligatures
 from pipeline.profiles import Profile
-from pipeline.read import Engine, OpenDocument, RawPage, open_document
+from pipeline.read import (
+    MAX_CHARS,
+    MAX_CONTENT_BYTES,
+    MAX_OPERATIONS,
+    Engine,
+    OpenDocument,
+    PageBudget,
+    RawPage,
+    open_document,
+)
 from pipeline.words import Transform, build_words, turned, upright_frame
 
 log = logging.getLogger(__name__)
@@ -58,14 +67,32 @@ class Limits:
     """Bounds that keep a hostile PDF from exhausting the machine."""
 
     max_pages: int = 2000
-    max_chars_per_page: int = 200_000
+    max_chars_per_page: int = MAX_CHARS
     # a Flate stream inflating past this is a decompression bomb (real content streams
     # are a few MB; images are never inflated by extract)
     max_stream_bytes: int = 128 * 1024 * 1024
+    # a page's content (its streams and forms, decoded) is checked against these before
+    # it is interpreted: millions of operators would otherwise run the worker out of
+    # memory (or time) with no reason given (``read.PageBudget``)
+    max_content_bytes: int = MAX_CONTENT_BYTES
+    max_operations_per_page: int = MAX_OPERATIONS
 
     def __post_init__(self) -> None:
-        if min(self.max_pages, self.max_chars_per_page, self.max_stream_bytes) < 1:
+        values = (
+            self.max_pages,
+            self.max_chars_per_page,
+            self.max_stream_bytes,
+            self.max_content_bytes,
+            self.max_operations_per_page,
+        )
+        if min(values) < 1:
             raise ValueError("limits must be positive")
+
+    @property
+    def budget(self) -> PageBudget:
+        return PageBudget(
+            self.max_content_bytes, self.max_operations_per_page, self.max_chars_per_page
+        )
 
 
 def sha256_file(path: Path) -> str:
@@ -265,7 +292,7 @@ def read_pages(
 ) -> Iterator[PageContent]:
     """Pages first..last (1-based, inclusive), read by ``engine`` one at a time so that
     memory does not grow with the page count."""
-    with open_document(engine, path, password, limits.max_stream_bytes) as doc:
+    with open_document(engine, path, password, limits.max_stream_bytes, limits.budget) as doc:
         yield from read_open_pages(doc, path.name, limits, first, last, find_grids)
 
 

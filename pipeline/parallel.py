@@ -132,8 +132,9 @@ def _read_range(first: int, last: int) -> list[PageContent] | _Failed:
     try:
         if w["doc"] is None:
             # opened once per worker, closed when the worker exits
+            limits = w["limits"]
             opened = open_document(
-                w["engine"], w["path"], w["password"], w["limits"].max_stream_bytes
+                w["engine"], w["path"], w["password"], limits.max_stream_bytes, limits.budget
             )
             w["doc"] = opened.__enter__()
         pages = read_open_pages(w["doc"], w["path"].name, w["limits"], first, last, w["find_grids"])

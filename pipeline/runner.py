@@ -10,11 +10,13 @@ the number of workers.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import logging
 import multiprocessing as mp
 import os
 import resource
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -141,6 +143,7 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
     """extract -> clean -> validate for one input; never raises for a bad input."""
     started = time.perf_counter()
     profile = load_profile(options.profile)
+    result: FileResult | None = None
     try:
         pages = None
         if options.page_workers > 1:
@@ -171,18 +174,23 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
         result = FileResult(extraction.document, records, rejects)
     except InputError as exc:
         result = FileResult(_failed_document(path, str(exc)))
-    except MemoryError:  # the worker's RLIMIT_AS: the memory is back once unwound
-        message = f"{path.name}: memory limit exceeded ({options.memory_mb} MB)"
-        result = FileResult(_failed_document(path, message), traceback=traceback.format_exc())
+    except MemoryError:  # the worker's RLIMIT_AS: the memory is back once unwound,
+        result = None  # which is after this block (the traceback holds the frames)
     except Exception as exc:  # a bug or a PDF pdfminer chokes on: report, never crash
         message = f"{path.name}: internal error ({type(exc).__name__}: {exc})"
         result = FileResult(_failed_document(path, message), traceback=traceback.format_exc())
+    if result is None:
+        result = FileResult(_failed_document(path, out_of_memory(path, options)))
     result.document.seconds = round(time.perf_counter() - started, 3)
     return result
 
 
 def _where(rej: Reject) -> tuple[str, str, str]:
     return rej.source_file, str(rej.page or "?"), str(rej.row_index or "?")
+
+
+def out_of_memory(path: Path, options: Options) -> str:
+    return f"{path.name}: ran past the memory limit of {options.memory_mb} MB"
 
 
 def _failed_document(path: Path, message: str) -> Document:
@@ -208,14 +216,34 @@ def _child(conn: Connection, path: Path, options: Options, extract_only: bool) -
     cap = options.memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    try:
+    if not options.debug:
+        _silence_stderr()
+    result: FileResult | None = None
+    # a MemoryError, unwound: the memory it held is free again below
+    with contextlib.suppress(MemoryError):
         result = process_file(path, options, extract_only=extract_only)
-    except MemoryError:
-        result = FileResult(_failed_document(path, f"{path.name}: memory limit exceeded"))
+    if result is None:
+        result = FileResult(_failed_document(path, out_of_memory(path, options)))
     try:
         conn.send(result)
+    except BaseException:
+        # the result does not go through (the pipe, or memory, again): the parent
+        # reports a worker that ended without one; nothing reaches the terminal
+        os._exit(3)
     finally:
         conn.close()
+
+
+def _silence_stderr() -> None:
+    """The worker's stderr goes to /dev/null (unless -v): whatever pdfminer, PDFium or
+    multiprocessing would print (warnings, "Process ForkProcess-1:", a traceback) never
+    reaches the user, whose one line per input comes from the parent."""
+    faulthandler.disable()  # it writes to a stderr of its own (pytest enables it)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (the worker's, for its life)
 
 
 def _run_isolated(
@@ -256,21 +284,15 @@ def _run_isolated(
                     result = conn.recv()
                 except (EOFError, OSError):
                     proc.join(5)  # for its exit code
-                    result = FileResult(
-                        _failed_document(path, f"{path.name}: worker died ({_exit(proc)})")
-                    )
+                    result = _died(path, proc)
                 proc.join(5)
             elif not alive:
-                result = FileResult(
-                    _failed_document(path, f"{path.name}: worker died ({_exit(proc)})")
-                )
+                result = _died(path, proc)
             elif time.monotonic() - started > options.timeout:
                 proc.kill()
                 proc.join(5)
                 result = FileResult(
-                    _failed_document(
-                        path, f"{path.name}: timed out after {options.timeout:g} s (worker killed)"
-                    )
+                    _failed_document(path, f"{path.name}: timed out after {options.timeout:g} s")
                 )
                 result.document.seconds = round(time.monotonic() - started, 3)
             else:
@@ -300,13 +322,21 @@ def _warm_up(profile_name: str) -> None:
             build_schema(profile.fields, profile.row_checks).validate(frame, lazy=True)
 
 
-def _exit(proc: Any) -> str:
+def _died(path: Path, proc: Any) -> FileResult:
+    """A worker that ended without a result, reported by what it means: killed from
+    outside (the kernel's OOM killer, most likely), or a crash in the parser's C code
+    (PDFium, zlib, a segfault). How it ended is the traceback, shown with -v."""
     code = proc.exitcode
     if code is not None and code < 0:
+        how = f"worker ended by signal {-code}"
         if -code == signal.SIGKILL:
-            return "killed by signal 9 (SIGKILL: out of memory?)"
-        return f"killed by signal {-code}"
-    return f"exit status {code}"
+            reason = "the worker was killed (out of memory?)"
+        else:
+            reason = "the PDF parser crashed on this file"
+    else:
+        how = f"worker exited with status {code}"
+        reason = "the worker ended without a result"
+    return FileResult(_failed_document(path, f"{path.name}: {reason}"), traceback=how)
 
 
 def parse_inputs(

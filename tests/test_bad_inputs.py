@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ EXPECTED = {
     "headers found: 'ISCM', 'Date', 'Event / Title', 'Outcome'; "
     "no header found is near an alias of place",
     "bomb-flate.pdf": "bomb-flate.pdf: page 1: a stream inflates past the limit",
-    "endless-content.pdf": "endless-content.pdf: timed out after",
+    "endless-content.pdf": "endless-content.pdf: page 1: content stream over 32 MB",
     **{p.name: f"{p.name}: truncated or corrupt PDF" for p in TRUNCATED},
 }
 # hostile but well-formed: a clean parse or a clean error, either is fine
@@ -125,14 +126,52 @@ def test_deeply_nested_objects_do_not_crash() -> None:
     assert error is None or ("\n" not in error and "internal error" not in error)
 
 
-def test_endless_content_stream_is_stopped_at_the_timeout(tmp_path: Path) -> None:
+def test_endless_content_stream_stops_on_the_content_limit(tmp_path: Path) -> None:
+    """Default settings: 42 MB of drawing operators stop on the content limit, checked on
+    the stream bytes before pdfminer builds an object per operator (which ran the worker
+    out of memory after ~100 s), not on the timeout or the memory cap."""
     started = time.monotonic()
-    results, _ = run_pipeline(
-        [BAD / "endless-content.pdf", RAW_PDF], tmp_path, Options(workers=2, timeout=3)
-    )
+    results, _ = run_pipeline([BAD / "endless-content.pdf", RAW_PDF], tmp_path, Options(workers=2))
     assert time.monotonic() - started < 30
-    assert results[0].document.error == "endless-content.pdf: timed out after 3 s (worker killed)"
+    assert results[0].document.error == EXPECTED["endless-content.pdf"]
     assert results[1].document.error is None and len(results[1].records) == 20
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_operator_limit_trips_before_interpretation(engine: str, tmp_path: Path) -> None:
+    from tests.fixtures.generators.bad_inputs import endless_content_pdf
+
+    path = tmp_path / "many-operators.pdf"
+    path.write_bytes(endless_content_pdf(50_000))  # 150,000 operators, 700 KB
+    limits = Limits(max_operations_per_page=100_000)
+    assert error_of(path, limits=limits, engine=engine) == (
+        "many-operators.pdf: page 1: over 100,000 operations"
+    )
+    # and the content limit, when it is the smaller one
+    limits = Limits(max_content_bytes=1024 * 1024)
+    error = error_of(BAD / "endless-content.pdf", limits=limits, engine=engine)
+    assert error == "endless-content.pdf: page 1: content stream over 1 MB"
+
+
+def test_operators_are_counted_outside_strings_names_and_numbers() -> None:
+    from pipeline.read.plumber import count_operators
+
+    data = b"BT /F1 12 Tf 72 720 Td (not an op (nested) Tj) Tj [(a) -20 (b)] TJ ET\n"
+    data += b"q 1 0 0 1 0 0 cm /Im1 Do Q % a comment re f\n<414243> Tj T* 0 0 m 1 1 l S"
+    # BT Tf Td Tj TJ ET, q cm Do Q, Tj T* m l S; strings of 21 + 1 + 1 + 3 bytes
+    assert count_operators(data, 100) == (15, 26)
+    assert count_operators(data, 5) == (6, 26)  # stops past the limit
+
+
+def test_strings_for_far_more_chars_than_the_limit_stop_before_reading(tmp_path: Path) -> None:
+    from tests.fixtures.generators.bad_inputs import _one_page, _stream
+
+    content = b"BT /F1 1 Tf 0 0 Td (" + b"x" * 5_000_000 + b") Tj ET\n"
+    path = tmp_path / "long-string.pdf"
+    path.write_bytes(_one_page(_stream(zlib.compress(content), b"/Filter /FlateDecode")))
+    started = time.monotonic()
+    assert error_of(path) == "long-string.pdf: page 1: characters exceed the limit of 200000"
+    assert time.monotonic() - started < 10
 
 
 def test_page_and_character_limits() -> None:
@@ -176,7 +215,7 @@ def test_slow_page_reader_hits_the_timeout(monkeypatch: pytest.MonkeyPatch, tmp_
     started = time.monotonic()
     results = _run_with_victim(tmp_path, workers=2, timeout=2)
     assert time.monotonic() - started < 20
-    assert results[0].document.error == "victim.pdf: timed out after 2 s (worker killed)"
+    assert results[0].document.error == "victim.pdf: timed out after 2 s"
 
 
 def test_memory_error_in_worker_is_one_line(
@@ -184,7 +223,7 @@ def test_memory_error_in_worker_is_one_line(
 ) -> None:
     _sabotage(monkeypatch, "victim.pdf", lambda: bytearray(64 << 30))  # 64 GiB
     results = _run_with_victim(tmp_path, workers=1)
-    assert results[0].document.error == "victim.pdf: memory limit exceeded (4096 MB)"
+    assert results[0].document.error == "victim.pdf: ran past the memory limit of 4096 MB"
 
 
 def test_worker_killed_like_by_the_oom_killer_is_one_line(
@@ -192,9 +231,26 @@ def test_worker_killed_like_by_the_oom_killer_is_one_line(
 ) -> None:
     _sabotage(monkeypatch, "victim.pdf", lambda: os.kill(os.getpid(), signal.SIGKILL))
     results = _run_with_victim(tmp_path, workers=1)
-    assert results[0].document.error == (
-        "victim.pdf: worker died (killed by signal 9 (SIGKILL: out of memory?))"
-    )
+    assert results[0].document.error == "victim.pdf: the worker was killed (out of memory?)"
+
+
+def test_parser_crash_is_one_line_naming_no_signal_and_nothing_else_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A segfault in C code (PDFium, a decoder): what happened, not how the worker ended;
+    and what the worker printed (warnings, a traceback) never reaches the terminal."""
+
+    def crash() -> None:
+        print("noise from the parser", file=sys.stderr, flush=True)
+        os.write(2, b"more noise, straight to fd 2\n")
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+    _sabotage(monkeypatch, "victim.pdf", crash)
+    capfd.readouterr()
+    results = _run_with_victim(tmp_path, workers=1)
+    assert results[0].document.error == "victim.pdf: the PDF parser crashed on this file"
+    assert "noise" not in capfd.readouterr().err
+    assert results[0].traceback == f"worker ended by signal {signal.SIGSEGV.value}"  # for -v
 
 
 def test_internal_error_is_one_line_with_traceback_only_on_request(
@@ -227,33 +283,27 @@ def test_internal_error_is_one_line_with_traceback_only_on_request(
 # --------------------------------------------------------------------------- one run
 
 
-def test_one_run_over_every_bad_file_and_a_good_one(tmp_path: Path) -> None:
-    """One line per bad file on stderr, exit status 1, and the good PDF's events out."""
-    out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipeline",
-            "run",
-            str(BAD),
-            str(RAW_PDF),
-            "--out",
-            str(out),
-            "--timeout",
-            "5",
-            "--workers",
-            "2",
-        ],
+def _run_cli(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", *args, "--out", str(out), "-q"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+def test_one_run_over_every_bad_file_and_a_good_one(tmp_path: Path) -> None:
+    """Default settings (no --timeout, no limits given): one line per bad file on stderr
+    and nothing else, exit status 1, and the good PDF's events out."""
+    out = tmp_path / "out"
+    started = time.monotonic()
+    proc = _run_cli(out, str(BAD), str(RAW_PDF), "--workers", "2")
+    assert time.monotonic() - started < 120, "every hostile input stops on a limit, fast"
     assert proc.returncode == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
-    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error: ")]
+    errors = proc.stderr.splitlines()
+    assert all(ln.startswith("error: ") for ln in errors), proc.stderr
     by_file = {ln.split(": ")[1]: ln for ln in errors}
     assert len(by_file) == len(errors), "one line per bad file"
     for name, reason in EXPECTED.items():
@@ -270,3 +320,50 @@ def test_one_run_over_every_bad_file_and_a_good_one(tmp_path: Path) -> None:
     for r in rows:
         by_source[r["source_file"]] = by_source.get(r["source_file"], 0) + 1
     assert by_source == {RAW_PDF.name: 20, "actions.pdf": 2, "formula-cells.pdf": 2}
+
+
+def test_a_tripped_limit_is_the_only_line_on_stderr(tmp_path: Path) -> None:
+    """The one-line guarantee through the CLI, with a limit small enough to trip fast."""
+    proc = _run_cli(
+        tmp_path / "out", str(BAD / "endless-content.pdf"), "--max-content-mb", "1"
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == "error: endless-content.pdf: page 1: content stream over 1 MB\n"
+
+
+HOSTILE = ["bomb-flate.pdf", "deep-nesting.pdf", "endless-content.pdf"]
+
+
+def _outputs(out: Path) -> dict[str, Any]:
+    files: dict[str, Any] = {}
+    for p in sorted(out.iterdir()):
+        if p.name == "report.json":
+            report = json.loads(p.read_text(encoding="utf-8"))
+            for e in report["inputs"]:
+                e.pop("seconds")
+            report.pop("seconds")
+            files[p.name] = report
+        elif p.suffix in (".csv", ".json"):
+            files[p.name] = p.read_text(encoding="utf-8")
+    return files
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_hostile_inputs_with_default_settings_twice(tmp_path: Path, engine: str) -> None:
+    """Each hostile input alone, default settings: one line naming its cause, exit 1, no
+    other output on stderr, and the same outputs on a second run."""
+    for name in HOSTILE:
+        runs = []
+        for i in range(2):
+            out = tmp_path / f"{name}-{i}"
+            proc = _run_cli(out, str(BAD / name), "--engine", engine)
+            assert proc.returncode == 1, (name, proc.stderr)
+            lines = proc.stderr.splitlines()
+            assert len(lines) == 1 and lines[0].startswith(f"error: {name}: "), proc.stderr
+            for word in ("signal", "worker", "memory", "internal error"):
+                assert word not in lines[0], lines[0]
+            if name in EXPECTED:
+                assert lines[0].startswith(f"error: {EXPECTED[name]}"), lines[0]
+            runs.append((proc.stderr, _outputs(out)))
+        assert runs[0] == runs[1], name

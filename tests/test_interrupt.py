@@ -4,8 +4,9 @@ either complete old or complete new (issue 4).
 A real run (a subprocess) writes into a folder holding a previous complete output and is
 killed with SIGTERM, SIGINT (sent to the whole process group, like Ctrl-C) or SIGKILL
 while parsing and while writing the first, a middle and the last file. A small driver
-slows the writes down (a sleep between writing a temporary file and renaming it) and
-logs each step, so the kills land where they are meant to.
+logs each step (parsing, each temporary file complete but not yet renamed) and blocks at
+the step the test names until it is killed, so each kill lands where it is meant to
+however loaded the machine: no race against a sleep.
 """
 
 from __future__ import annotations
@@ -32,12 +33,19 @@ import contextlib, os, sys, time
 import pipeline.emit as emit
 import pipeline.runner as runner
 
-delay = float(os.environ["IOM_TEST_DELAY"])
+stop_at = int(os.environ["IOM_TEST_STOP_AT"])
 log_path = os.environ["IOM_TEST_LOG"]
+steps = 0
 
-def log(line):
+def step(line):
+    # log the step; at the step asked for, block until killed (the log line tells the
+    # test that the run is there)
+    global steps
+    steps += 1
     with open(log_path, "a", encoding="utf-8") as f:
         f.write(line + "\\n")
+    while steps == stop_at:
+        time.sleep(3600)  # a signal's handler runs (and raises) in here
 
 real_atomic = emit.atomic_path
 real_parse = runner.parse_inputs
@@ -45,14 +53,12 @@ real_parse = runner.parse_inputs
 @contextlib.contextmanager
 def slow_atomic(target):
     with real_atomic(target) as tmp:
-        if not target.parent.name.startswith("."):  # outputs, not caches
-            log("write " + target.name)
         yield tmp
-        time.sleep(delay)  # the temporary file is complete, not yet renamed
+        if not target.parent.name.startswith("."):  # outputs, not caches
+            step("write " + target.name)  # the temporary file is complete, not renamed
 
 def slow_parse(*args, **kwargs):
-    log("parse")
-    time.sleep(delay)
+    step("parse")
     return real_parse(*args, **kwargs)
 
 emit.atomic_path = slow_atomic
@@ -62,9 +68,8 @@ sys.argv = ["iom-pipeline", *sys.argv[1:]]
 main()
 """
 
-DELAY = 0.25
 SIGNALS = {"SIGTERM": signal.SIGTERM, "SIGINT": signal.SIGINT, "SIGKILL": signal.SIGKILL}
-# kill when the log holds this many lines: 1 = parsing, 2 = first file being written, ...
+# the step the run blocks at and is killed in: 1 = parsing, 2 = first file written, ...
 MOMENTS = {"parsing": 1, "first-write": 2, "middle-write": 5, "last-write": None}
 
 
@@ -152,7 +157,8 @@ def test_killed_run_leaves_old_or_new_files(
     out = tmp_path / "out"
     shutil.copytree(versions["old_dir"], out)
     log = tmp_path / "steps.log"
-    env = {**os.environ, "IOM_TEST_DELAY": str(DELAY), "IOM_TEST_LOG": str(log)}
+    step = MOMENTS[moment] or 1 + len(versions["new"])  # the last file: report.json
+    env = {**os.environ, "IOM_TEST_STOP_AT": str(step), "IOM_TEST_LOG": str(log)}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.Popen(
         [
@@ -173,9 +179,7 @@ def test_killed_run_leaves_old_or_new_files(
         start_new_session=True,
     )
     try:
-        step = MOMENTS[moment] or 1 + len(versions["new"])  # the last file: report.json
-        _wait_for_lines(log, step, proc)
-        time.sleep(DELAY / 4)  # well inside the step (the temporary file exists)
+        _wait_for_lines(log, step, proc)  # and blocked there
         sig = SIGNALS[signame]
         if sig == signal.SIGINT:
             os.killpg(proc.pid, sig)  # Ctrl-C: the whole process group

@@ -111,3 +111,60 @@ def test_event_id_differs_when_the_start_date_differs(title: str, start: date, s
     assert event_id(["RCM"], "x", start, title) != event_id(
         ["RCM"], "x", start + timedelta(days=shift), title
     )
+
+
+# Three event_ids pinned as literals, each computed by hand from the README's formula
+# (first 16 hex digits of sha256 over ISCM key, start date and title key, joined by
+# U+001F) with the keys typed out here, not built by the code under test: a wrong but
+# stable formula, or a change of it, breaks these and every release's ids with them.
+PINNED_IDS = [
+    (
+        "e0e6c432a8cae22e",
+        "ARCP\x1f2016-08-02\x1farcp-extraordinary-meeting",
+        (["ARCP"], "Arab Regional Consultative Process on Migration (ARCP)", date(2016, 8, 2)),
+        "ARCP Extraordinary Meeting",
+    ),
+    (
+        "361c3624bf047c4d",
+        "RCM+SACM\x1f2017-03-30\x1fbi-regional-consultation-on-the-global-compact-for-safe-"
+        "orderly-and-regular-migration",
+        (
+            ["RCM", "SACM"],
+            "Regional Conference on Migration (RCM) and South American Conference on "
+            "Migration (SACM)",
+            date(2017, 3, 30),
+        ),
+        "Bi-Regional Consultation on the Global Compact for safe, orderly and regular migration",
+    ),
+    (
+        "7b11461ab6008db4",
+        "bali-process\x1f2016-11-15\x1f31st-meeting-of-the-bali-process-steering-group-and-"
+        "bali-process-11th-ad-hoc-group-senior-officials-meeting-som",
+        ([], "Bali Process", date(2016, 11, 15)),
+        "31st Meeting of the Bali Process Steering Group and Bali Process 11th Ad Hoc Group "
+        "Senior Officials' Meeting (SOM)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("literal", "raw", "iscm", "title"), PINNED_IDS, ids=lambda v: v)
+def test_event_id_pinned_literal(
+    literal: str, raw: str, iscm: tuple[list[str], str, date], title: str
+) -> None:
+    import hashlib
+
+    assert hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16] == literal
+    acronyms, name, start = iscm
+    assert event_id(acronyms, name, start, title) == literal
+
+
+def test_pinned_event_ids_come_out_of_the_original_release(run_fixture: object) -> None:
+    import csv
+
+    from tests.conftest import RAW_PDF
+
+    out = run_fixture(RAW_PDF)  # type: ignore[operator]
+    with (out / "events.csv").open(encoding="utf-8", newline="") as f:
+        by_title = {r["title"]: r["event_id"] for r in csv.DictReader(f)}
+    for literal, _, _, title in PINNED_IDS:
+        assert by_title[title] == literal, title

@@ -56,17 +56,41 @@ class OpenDocument(Protocol):
     def read(self, pageno: int) -> RawPage: ...
 
 
+MAX_CONTENT_BYTES = 32 * 1024 * 1024
+MAX_OPERATIONS = 500_000
+MAX_CHARS = 200_000
+
+
+@dataclass(frozen=True)
+class PageBudget:
+    """What one page's content may hold before a reader interprets it: the decoded bytes
+    of its content streams and forms, and their operators. Checked on the stream bytes,
+    before pdfminer builds an object per operator (or PDFium allocates in C), so that a
+    page of millions of operators stops on a named limit, long before the worker's
+    memory cap or the timeout, and the same way on every run. (Chars are counted again,
+    exactly, once read: ``extract.Limits.max_chars_per_page``.)"""
+
+    max_content_bytes: int = MAX_CONTENT_BYTES
+    max_operations: int = MAX_OPERATIONS
+    max_chars: int = MAX_CHARS
+
+
 def open_document(
-    engine: Engine, path: Path, password: str | None, max_stream_bytes: int
+    engine: Engine,
+    path: Path,
+    password: str | None,
+    max_stream_bytes: int,
+    budget: PageBudget | None = None,
 ) -> AbstractContextManager[OpenDocument]:
     """The PDF opened by ``engine``; raises ``InputError`` with the file's reason."""
+    budget = budget or PageBudget()
     if engine == "pdfium":
         from pipeline.read import pdfium
 
-        return pdfium.open_pdf(path, password, max_stream_bytes)
+        return pdfium.open_pdf(path, password, max_stream_bytes, budget)
     from pipeline.read import plumber
 
-    return plumber.open_pdf(path, password, max_stream_bytes)
+    return plumber.open_pdf(path, password, max_stream_bytes, budget)
 
 
 def iter_pages(doc: OpenDocument, first: int, last: int) -> Iterator[RawPage]:

@@ -35,7 +35,7 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError
-from pipeline.read import Obj, RawPage, plumber
+from pipeline.read import Obj, PageBudget, RawPage, plumber
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -204,11 +204,19 @@ def _content_streams(page: Any) -> list[PDFStream]:
 class PdfiumDocument:
     """``read.OpenDocument``: pdfminer's checked document beside PDFium's."""
 
-    def __init__(self, pdf: Any, handle: Any, name: str, password: str | None) -> None:
+    def __init__(
+        self,
+        pdf: Any,
+        handle: Any,
+        name: str,
+        password: str | None,
+        budget: PageBudget | None = None,
+    ) -> None:
         self.pdf = pdf
         self.handle = handle
         self.name = name
         self.password = password
+        self.budget = budget or PageBudget()
         self.fonts = _Fonts()
         self.doctop = 0.0
 
@@ -226,6 +234,8 @@ class PdfiumDocument:
             page = self.pdf.pages[pageno - 1]
             streams = _content_streams(page)
             fonts = self.fonts.page_fonts(page.page_obj.resources, streams)
+            budgeted = plumber.page_streams(page.page_obj)
+            plumber.check_page_budget(budgeted, self.budget, self.name, pageno, keep=False)
             _check_streams(streams, self.name, pageno)
             return _read_page(self.handle, page, pageno, fonts)
         except (InputError, MemoryError):
@@ -236,7 +246,9 @@ class PdfiumDocument:
 
 
 @contextlib.contextmanager
-def open_pdf(path: Path, password: str | None, max_stream_bytes: int) -> Iterator[PdfiumDocument]:
+def open_pdf(
+    path: Path, password: str | None, max_stream_bytes: int, budget: PageBudget | None = None
+) -> Iterator[PdfiumDocument]:
     plumber._ZLIB.limit = max_stream_bytes
     with plumber._open(path, password) as pdf:
         handle = pdfium_c.FPDF_LoadDocument(str(path).encode(), (password or "").encode())
@@ -248,7 +260,7 @@ def open_pdf(path: Path, password: str | None, max_stream_bytes: int) -> Iterato
                 reason = _LOAD_ERRORS.get(error, f"PDFium cannot open it (error {error})")
             raise InputError(path.name, reason)
         try:
-            yield PdfiumDocument(pdf, handle, path.name, password)
+            yield PdfiumDocument(pdf, handle, path.name, password, budget)
         finally:
             pdfium_c.FPDF_CloseDocument(handle)
 

@@ -10,6 +10,7 @@ are pdfplumber's own objects.
 from __future__ import annotations
 
 import contextlib
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +21,11 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef, PDFStream, resolve1
+from pdfminer.psparser import PSLiteral
 from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError
-from pipeline.read import Obj, RawPage
+from pipeline.read import Obj, PageBudget, RawPage
 
 Word = Obj
 
@@ -209,6 +211,111 @@ def _short(exc: BaseException) -> str:
     return text[:120]
 
 
+# --------------------------------------------------------------------------- page budget
+
+_MAX_FORM_DEPTH = 12
+# what is not an operator: literal and hex strings, inline image data, comments
+_NOT_OPERATORS = re.compile(
+    rb"\((?:[^()\\]++|\\.|\((?:[^()\\]++|\\.)*+\))*+\)"  # (a string), one level nested
+    rb"|<[0-9A-Fa-f\s]*>|\bID\s.*?\sEI\b|%[^\r\n]*",
+    re.S,
+)
+# an operator is a bare keyword: letters (and * ' "), not a /Name or a number
+_OPERATOR = re.compile(rb"(?<![^\s\[\]<>(){}%])[A-Za-z'\"][A-Za-z0-9*'\"]*")
+
+
+def page_streams(page_obj: Any) -> list[PDFStream]:
+    """A page's content streams and the form XObjects it can draw (depth-bounded, each
+    once): everything an interpreter of the page will run."""
+    contents = resolve1(page_obj.attrs.get("Contents"))
+    items = contents if isinstance(contents, list) else [contents]
+    streams = [s for s in (resolve1(x) for x in items) if isinstance(s, PDFStream)]
+    stack = [(page_obj.resources, 0)]
+    seen: set[int] = set()
+    while stack:
+        res, depth = stack.pop()
+        res = resolve1(res)
+        xobjects = resolve1(res.get("XObject")) if isinstance(res, dict) else None
+        if not isinstance(xobjects, dict) or depth >= _MAX_FORM_DEPTH:
+            continue
+        for ref in xobjects.values():
+            objid = getattr(ref, "objid", None)
+            if objid is not None:
+                if objid in seen:
+                    continue
+                seen.add(objid)
+            xobj = resolve1(ref)
+            subtype = resolve1(xobj.get("Subtype")) if isinstance(xobj, PDFStream) else None
+            if isinstance(subtype, PSLiteral) and subtype.name == "Form":
+                streams.append(xobj)
+                stack.append((xobj.get("Resources"), depth + 1))
+    return streams
+
+
+def count_operators(data: bytes, limit: int) -> tuple[int, int]:
+    """The operators in a content stream, counted up to ``limit + 1`` (then it stops),
+    and the bytes of its strings (at least one per char they can show): a
+    regular-expression pass over the bytes, far cheaper than pdfminer's tokenizer."""
+    string_bytes = 0
+
+    def blank(m: re.Match[bytes]) -> bytes:
+        nonlocal string_bytes
+        first = m.group()[:1]
+        if first == b"(":
+            string_bytes += m.end() - m.start() - 2
+        elif first == b"<":  # two hex digits a byte
+            string_bytes += (m.end() - m.start() - 2) // 2
+        return b" "
+
+    n = 0
+    for _ in _OPERATOR.finditer(_NOT_OPERATORS.sub(blank, data)):
+        n += 1
+        if n > limit:
+            break
+    return n, string_bytes
+
+
+# a char shown takes one to four bytes of a string (simple fonts one, CID fonts
+# mostly two): strings of more than this many bytes per allowed char are over the limit
+_BYTES_PER_CHAR = 4
+
+
+def check_page_budget(
+    streams: list[PDFStream], budget: PageBudget, name: str, pageno: int, keep: bool = True
+) -> None:
+    """Raise ``InputError`` when the page's streams decode to more than the budget's bytes,
+    hold more operators, or strings for far more chars than the limit, before any
+    interpreter runs them (the chars are counted again, exactly, once read). The streams
+    inflate through the bounded zlib (a bomb is an error naming the page); one that
+    fails to decode is left to the interpreter, which decides. ``keep`` leaves the
+    decoded data on the stream, where pdfminer's interpreter reuses it."""
+    total = 0
+    operations = 0
+    string_bytes = 0
+    for stream in streams:
+        try:
+            data = stream.get_data()
+        except StreamTooLarge as exc:
+            raise InputError(name, f"{exc} (decompression bomb?)", page=pageno) from None
+        except Exception:  # damage the interpreter may well read past
+            continue
+        finally:
+            if not keep:
+                stream.data = None
+        total += len(data)
+        if total > budget.max_content_bytes:
+            mb = budget.max_content_bytes / (1024 * 1024)
+            raise InputError(name, f"content stream over {mb:g} MB", page=pageno)
+        ops, strings = count_operators(data, budget.max_operations - operations)
+        operations += ops
+        string_bytes += strings
+        if operations > budget.max_operations:
+            raise InputError(name, f"over {budget.max_operations:,} operations", page=pageno)
+        if string_bytes > _BYTES_PER_CHAR * budget.max_chars:
+            reason = f"characters exceed the limit of {budget.max_chars}"
+            raise InputError(name, reason, page=pageno)
+
+
 _END = object()
 
 
@@ -279,10 +386,13 @@ class PlumberDocument:
     """``read.OpenDocument`` over an open pdfplumber PDF; each page closed once read, so
     that memory does not grow with the page count."""
 
-    def __init__(self, pdf: Any, name: str, password: str | None) -> None:
+    def __init__(
+        self, pdf: Any, name: str, password: str | None, budget: PageBudget | None = None
+    ) -> None:
         self.pdf = pdf
         self.name = name
         self.password = password
+        self.budget = budget or PageBudget()
 
     def page_count(self) -> int:
         return _page_count(self.pdf, self.name, self.password)
@@ -291,6 +401,7 @@ class PlumberDocument:
         try:
             page = self.pdf.pages[pageno - 1]
             try:
+                check_page_budget(page_streams(page.page_obj), self.budget, self.name, pageno)
                 return raw_page(page, pageno)
             finally:
                 page.close()
@@ -301,10 +412,12 @@ class PlumberDocument:
 
 
 @contextlib.contextmanager
-def open_pdf(path: Path, password: str | None, max_stream_bytes: int) -> Iterator[PlumberDocument]:
+def open_pdf(
+    path: Path, password: str | None, max_stream_bytes: int, budget: PageBudget | None = None
+) -> Iterator[PlumberDocument]:
     _ZLIB.limit = max_stream_bytes
     with _open(path, password) as pdf:
-        yield PlumberDocument(pdf, path.name, password)
+        yield PlumberDocument(pdf, path.name, password, budget)
 
 
 def raw_page(page: Any, pageno: int) -> RawPage:
