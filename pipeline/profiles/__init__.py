@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -78,8 +78,9 @@ class Column:
                 f"for type {kind.name}"
             )
 
-    @property
+    @cached_property
     def alias_keys(self) -> frozenset[str]:
+        """Folded once per column: the header finder asks for them on every text line."""
         return frozenset(header_key(a) for a in self.aliases)
 
     @property
