@@ -196,8 +196,14 @@ def _covered(spans: list[tuple[float, float]]) -> float:
 
 
 def _vertical_xs(vertical: Sequence[Word], top: float, bottom: float) -> list[float]:
-    """x positions of vertical rules crossing the band [top, bottom]."""
-    xs = sorted(e["x0"] for e in vertical if e["top"] <= top + 1 and e["bottom"] >= bottom - 1)
+    """x positions of vertical rules crossing the band [top, bottom]. A rule may stop a
+    little short of the text: spreadsheets draw a cell's border from its top edge while
+    its text box sticks out above it (Calc's print titles: 1.4 pt at 9 pt type), so the
+    allowance is a quarter of the band's height, at least 1 pt."""
+    slack = max(1.0, 0.25 * (bottom - top))
+    xs = sorted(
+        e["x0"] for e in vertical if e["top"] <= top + slack and e["bottom"] >= bottom - slack
+    )
     merged: list[float] = []
     for x in xs:
         if not merged or x - merged[-1] > _RULE_TOLERANCE:
