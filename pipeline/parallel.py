@@ -131,12 +131,14 @@ def _read_range(first: int, last: int) -> list[PageContent] | _Failed:
     w = _worker
     try:
         if w["doc"] is None:
-            # opened once per worker, closed when the worker exits
+            # opened once per worker, closed when the worker exits. The context manager is
+            # kept too: dropped, it would be collected when this call returns and close
+            # the file under the worker's next chunk ("seek of closed file")
             limits = w["limits"]
-            opened = open_document(
+            w["opened"] = open_document(
                 w["engine"], w["path"], w["password"], limits.max_stream_bytes, limits.budget
             )
-            w["doc"] = opened.__enter__()
+            w["doc"] = w["opened"].__enter__()
         pages = read_open_pages(w["doc"], w["path"].name, w["limits"], first, last, w["find_grids"])
         return list(pages)
     except InputError as exc:

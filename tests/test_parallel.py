@@ -126,3 +126,17 @@ def test_lean_chars_give_pdfplumbers_words_and_edges(pdf: Path) -> None:
 
 def test_lean_chars_on_the_long_release(long_pdf: Path) -> None:
     test_lean_chars_give_pdfplumbers_words_and_edges(long_pdf)
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_a_worker_reads_its_second_chunk_from_the_file_it_opened(engine: str) -> None:
+    """With one page a chunk and two workers, the first worker reads pages 1 and 3: the
+    PDF it opened for page 1 must still be open for page 3. (pdfminer reads this PDF's
+    objects from the file lazily; the worker once closed it between chunks.)"""
+    pdf = ROOT / "tests" / "fixtures" / "realworld" / "eu-017.pdf"
+    profile = load_profile("generic")
+    pages = ParallelPages(2, chunk=1, threshold=1, find_grids=True, engine=engine)  # type: ignore[arg-type]
+    parallel = extract_document(pdf, profile, pages=pages, engine=engine)  # type: ignore[arg-type]
+    alone = extract_document(pdf, profile, engine=engine)  # type: ignore[arg-type]
+    assert parallel.rows == alone.rows
+    assert 3 in {r.page for r in parallel.rows}  # read by the first worker, after page 1
