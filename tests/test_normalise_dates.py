@@ -271,3 +271,11 @@ def test_extra_words_are_rejected(case: tuple[str, date, date], word: str) -> No
     text, _, _ = case
     with pytest.raises(DateParseError):
         parse_date_range(f"{word} {text}")
+
+
+@pytest.mark.parametrize("text", ["del", "du", "desde", "del ,", "du -"])
+def test_an_opening_word_alone_is_refused_not_a_crash(text: str) -> None:
+    """Found by tests/test_fuzz_dates.py: "del" alone raised IndexError, which would have
+    failed the whole input as an internal error instead of rejecting one row."""
+    with pytest.raises(DateParseError):
+        parse_date_range(text)

@@ -101,6 +101,8 @@ def _split(tokens: list[str], lang: Language, known: int) -> list[list[str]] | _
     seps = [i for i, w in enumerate(words) if w == _SEP or w in lang.range_words]
     if len(seps) > 1:
         return _Failure("more than one range separator", known)
+    if closing is not None and not tokens:
+        return _Failure("no date", known)  # "del" alone
     if closing is not None and (not seps or words[seps[0]] != closing):
         return _Failure(f"unexpected {tokens[0] if not seps else tokens[seps[0]]!r}", known)
     if not seps:
