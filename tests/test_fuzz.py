@@ -39,6 +39,14 @@ def sources() -> list[Path]:
     return sorted({p for p in found if p.is_file()} | {RAW_PDF})
 
 
+def generic_sources() -> list[Path]:
+    """What the generic profile reads: the real PDFs nobody here made (ruled, unruled,
+    rotated, RTL) and the fixtures also run through it."""
+    found = [ROOT / e["pdf"] for e in fixture_entries() if e.get("generic")]
+    found += sorted((FIXTURES / "realworld").glob("*.pdf"))
+    return sorted(p for p in set(found) if p.is_file())
+
+
 def bit_flips(data: bytes, rng: random.Random) -> bytes:
     out = bytearray(data)
     for _ in range(rng.randint(1, 32)):
@@ -86,10 +94,12 @@ MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
 ]
 
 
-def make_mutants(folder: Path, count: int, seed: int) -> dict[str, str]:
+def make_mutants(
+    folder: Path, count: int, seed: int, originals_from: list[Path] | None = None
+) -> dict[str, str]:
     """`count` mutant PDFs in `folder`; returns file name -> how it was made."""
     rng = random.Random(seed)
-    originals = {p: p.read_bytes() for p in sources()}
+    originals = {p: p.read_bytes() for p in (originals_from or sources())}
     made: dict[str, str] = {}
     for k in range(count):
         source = rng.choice(sorted(originals))
@@ -103,10 +113,11 @@ def make_mutants(folder: Path, count: int, seed: int) -> dict[str, str]:
     return made
 
 
-def fuzz(tmp_path: Path, count: int, seed: int) -> dict[str, Any]:
+def fuzz(tmp_path: Path, count: int, seed: int, profile: str = "iscm-events") -> dict[str, Any]:
     inputs = tmp_path / "mutants"
     inputs.mkdir()
-    made = make_mutants(inputs, count, seed)
+    originals = generic_sources() if profile == "generic" else sources()
+    made = make_mutants(inputs, count, seed, originals)
     out = tmp_path / "out"
     workers = max(1, len(os.sched_getaffinity(0)))
     started = time.monotonic()
@@ -123,6 +134,8 @@ def fuzz(tmp_path: Path, count: int, seed: int) -> dict[str, Any]:
             str(TIMEOUT),
             "--workers",
             str(workers),
+            "--profile",
+            profile,
         ],
         cwd=ROOT,
         capture_output=True,
@@ -183,10 +196,21 @@ def test_fuzz_bounded(tmp_path: Path) -> None:
     assert 0 < result["kinds"]["parsed"] < result["count"], result["kinds"]
 
 
+def test_fuzz_bounded_generic(tmp_path: Path) -> None:
+    """The generic profile's paths (grids, unruled tables found by alignment, turned
+    pages, several tables a page) on mutants of the real PDFs nobody here made."""
+    count = int(os.environ.get("FUZZ_BOUNDED_GENERIC", "120"))
+    result = fuzz(tmp_path, count=count, seed=20261207, profile="generic")
+    print(result)
+    assert result["internal"] == [], "a mutant hit a bug, not a named reason"
+    assert 0 < result["kinds"]["parsed"] < result["count"], result["kinds"]
+
+
 @pytest.mark.slow
-def test_fuzz_long(tmp_path: Path) -> None:
+@pytest.mark.parametrize("profile", ["iscm-events", "generic"])
+def test_fuzz_long(tmp_path: Path, profile: str) -> None:
     count = int(os.environ.get("FUZZ_MUTANTS", "1000"))
     seed = int(os.environ.get("FUZZ_SEED", "4"))
-    result = fuzz(tmp_path, count=count, seed=seed)
+    result = fuzz(tmp_path, count=count, seed=seed, profile=profile)
     print(json.dumps({**result, "kinds": dict(result["kinds"].most_common())}, indent=1))
     assert result["internal"] == [], "a mutant hit a bug, not a named reason"
