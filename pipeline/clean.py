@@ -22,14 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pipeline.columns import CellError
-from pipeline.model import Cleaned, Extraction, LogicalRow, PhysicalRow, Reject
+from pipeline.model import FURNITURE_NOTES, Cleaned, Extraction, LogicalRow, PhysicalRow, Reject
 from pipeline.normalise.detect import detect_language
 from pipeline.profiles import Column, Profile
 
-Decision = Literal["header", "furniture", "empty", "continuation", "new"]
+Decision = Literal["header", "furniture", "empty", "continuation", "new", "left_out"]
 DecisionLog = list[tuple[PhysicalRow, Decision, int | None]]
 
 log = logging.getLogger(__name__)
+
+LEFT_OUT = "left out of the table"
 
 
 @dataclass
@@ -138,6 +140,8 @@ def classify_row(
     """
     if row.kind == "header":
         return "header"
+    if row.kind == "left_out":
+        return "furniture" if row.note in FURNITURE_NOTES else "left_out"
     texts = [c for c in row.cells if c.strip()]
     if not texts:
         return "empty"
@@ -246,8 +250,13 @@ def stitch(
         decision = classify_row(
             row, keys, current, profile, running, filled.get(row.table, frozenset())
         )
-        if decision in ("header", "furniture", "empty"):
-            name = {"header": "header_rows", "furniture": "furniture_rows", "empty": "empty_rows"}
+        if decision in ("header", "furniture", "empty", "left_out"):
+            name = {
+                "header": "header_rows",
+                "furniture": "furniture_rows",
+                "empty": "empty_rows",
+                "left_out": "left_out_rows",
+            }
             counts[name[decision]] = counts.get(name[decision], 0) + 1
             if decisions is not None:
                 decisions.append((row, decision, None))
@@ -369,6 +378,18 @@ def clean_extraction(
         _log_decisions(doc.source_file, decisions, logical)
     doc.language = detect_language(text for row in logical for text in row.cells.values())
     cleaned = Cleaned(doc, logical=logical)
+    cleaned.rejects.extend(
+        Reject(
+            doc.source_file,
+            r.page,
+            None,
+            "extract",
+            f"left out of the table: {r.note}",
+            r.cells[:1],
+        )
+        for r in extraction.rows
+        if r.kind == "left_out" and r.note not in FURNITURE_NOTES
+    )
     for row in logical:
         keys = keys_of_table[row.table]
         raw = tuple(row.cells.get(k, "") for k in keys)

@@ -33,7 +33,8 @@ from pipeline.layout import (
     dedupe,
     table_rows,
 )
-from pipeline.model import Document, Extraction, PhysicalRow, TableLayout
+from pipeline.layout.audit import PageAudit, audit_page
+from pipeline.model import WORDS_LEFT_OUT, Document, Extraction, PhysicalRow, TableLayout
 from pipeline.normalise.glyphs import repair_ligatures
 from pipeline.profiles import Profile
 from pipeline.read import (
@@ -253,6 +254,8 @@ def read_page(
             page=pageno,
         )
     words, repaired = _repaired_words(words_from_chars(chars, vertical))
+    # page-local ids: rows name the words in their cells (``layout.audit``)
+    words = [{**w, "id": i} for i, w in enumerate(words)]
     grids = _grids(raw, turn) if find_grids else []
     return PageContent(
         pageno,
@@ -350,6 +353,16 @@ def _log_page(
         )
 
 
+def _count_words(counts: dict[str, int], audit: PageAudit) -> None:
+    """The page's word accounting, added to the document's counts (``report.json``:
+    words in table regions, placed in cells, left out per reason)."""
+    counts["words_in_table_region"] = counts.get("words_in_table_region", 0) + audit.in_region
+    counts["words_placed"] = counts.get("words_placed", 0) + audit.placed
+    for row in audit.left_out:
+        key = f"{WORDS_LEFT_OUT}{row.note}"
+        counts[key] = counts.get(key, 0) + len(row.word_ids)
+
+
 def extract_document(
     path: Path,
     profile: Profile,
@@ -391,9 +404,13 @@ def extract_document(
         images += content.images
         tables, misses = len(state.tables), len(state.near_misses)
         rows = list(table_rows(content, profile, state))
+        audit = audit_page(content, rows, state.left_out)
+        state.left_out = {}
+        _count_words(document.counts, audit)
         if log.isEnabledFor(logging.DEBUG):
             _log_page(name, content, rows, state.tables[tables:], state.near_misses[misses:])
         extraction.rows.extend(rows)
+        extraction.rows.extend(audit.left_out)
     if chars_seen == 0:
         reason = "no text layer; OCR is not supported" if images else "no text in PDF"
         raise NoTableError(name, reason)

@@ -155,18 +155,14 @@ def row_marks(extraction: Any, profile: Profile) -> list[RowMark]:
     marks: list[RowMark] = []
     for prow, decision, index in decisions:
         if index is None:
-            kind = "header" if decision == "header" else "furniture"
+            kind = {"header": "header", "left_out": "rejected"}.get(decision, "furniture")
             what = {"header": "header", "furniture": "page furniture", "empty": "empty row"}
-            marks.append(
-                RowMark(
-                    prow.page,
-                    prow.bbox,
-                    prow.columns,
-                    decision,
-                    (kind,),
-                    f"{what[decision]} (dropped)",
-                )
+            label = (
+                f"left out: {prow.note}"
+                if prow.kind == "left_out"
+                else f"{what[decision]} (dropped)"
             )
+            marks.append(RowMark(prow.page, prow.bbox, prow.columns, decision, (kind,), label))
             continue
         lrow = by_key[(prow.table, index)]
         record = record_of.get((prow.table, index))

@@ -13,8 +13,17 @@ from typing import Any, Literal
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, top-left origin (pdfplumber's convention)."""
 
-RowKind = Literal["header", "body"]
+RowKind = Literal["header", "body", "left_out"]
 Stage = Literal["extract", "clean", "validate"]
+
+WORDS_LEFT_OUT = "words_left_out:"
+"""Prefix of a document count: words left out of every cell for one reason."""
+PAGE_NUMBER = "page number"
+RUNNING_HEAD = "running head above the table"
+NOTE_UNDER_TABLE = "note under the table"
+FURNITURE_NOTES = frozenset({PAGE_NUMBER, RUNNING_HEAD, NOTE_UNDER_TABLE})
+"""Reasons for leaving words out that name page furniture: such ``left_out`` rows are
+counted as furniture, the others are rejected."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,11 @@ class PhysicalRow:
     merged: tuple[bool, ...] = ()
     """Per cell: no rule separates it from the cell above (a vertically merged cell), so
     its text is the one above; clean fills it down."""
+    word_ids: tuple[int, ...] = ()
+    """The page's words (``Word["id"]``) in this row's cells: how extract checks that
+    every word in a table's region ended in a cell. Not kept in stage files."""
+    note: str = ""
+    """A ``left_out`` row: why its words are in no cell (``layout.audit``)."""
 
 
 @dataclass(frozen=True)

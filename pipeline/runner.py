@@ -31,7 +31,7 @@ from pipeline.columns.infer import typed_rows
 from pipeline.emit import CONTRACT_VERSION, generic_table_stems, write_outputs
 from pipeline.errors import InputError, UsageError
 from pipeline.extract import Limits, extract_document, sha256_file
-from pipeline.model import Document, Extraction, Reject
+from pipeline.model import WORDS_LEFT_OUT, Document, Extraction, Reject
 from pipeline.parallel import ParallelPages
 from pipeline.profiles import Profile, load_profile
 from pipeline.read import Engine
@@ -387,6 +387,21 @@ def report_entry(result: FileResult) -> Record:
         "cached": result.cached,
         "language": d.language,
         "copies": result.copies,
+        "words": word_accounting(c),
+    }
+
+
+def word_accounting(counts: dict[str, int]) -> Record:
+    """Every word inside a table's region: placed in a cell, or left out with a reason
+    (``layout.audit``); ``in_table_region == placed + sum(left_out.values())``."""
+    return {
+        "in_table_region": counts.get("words_in_table_region", 0),
+        "placed": counts.get("words_placed", 0),
+        "left_out": {
+            k.removeprefix(WORDS_LEFT_OUT): n
+            for k, n in sorted(counts.items())
+            if k.startswith(WORDS_LEFT_OUT)
+        },
     }
 
 

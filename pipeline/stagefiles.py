@@ -39,6 +39,7 @@ EXTRACTED = pa.schema(
         ("last_on_page", pa.bool_()),
         ("open_bottom", pa.bool_()),
         ("merged", pa.list_(pa.bool_())),
+        ("note", pa.string()),
     ]
 )
 
@@ -113,6 +114,7 @@ def write_extracted(out: Path, profile: str, extractions: Sequence[Extraction]) 
         columns["last_on_page"].append(r.last_on_page)
         columns["open_bottom"].append(r.open_bottom)
         columns["merged"].append(list(r.merged))
+        columns["note"].append(r.note)
     with atomic_path(_stage_dir(out) / "extracted.parquet") as tmp:
         pq.write_table(pa.table(columns, schema=EXTRACTED), tmp)
     write_documents(out, profile, [e.document for e in extractions], [[] for _ in extractions])
@@ -137,6 +139,7 @@ def read_extracted(out: Path, profile: str) -> list[Extraction]:
                 last_on_page=rec["last_on_page"],
                 open_bottom=rec["open_bottom"],
                 merged=tuple(rec["merged"]),
+                note=rec["note"],
             )
         )
     return extractions

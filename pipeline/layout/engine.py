@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.layout.header_error import missing_columns_message
-from pipeline.model import PhysicalRow, TableLayout
+from pipeline.model import NOTE_UNDER_TABLE, PAGE_NUMBER, RUNNING_HEAD, PhysicalRow, TableLayout
 from pipeline.normalise.dates import DateParseError, parse_date_range
 from pipeline.profiles import Profile, header_key
 
@@ -105,9 +105,24 @@ class LayoutState:
     page_before: str = ""
     """The short text of the last page before the table (a cover page's heading)."""
     last_page_with_rows: int = 0
+    left_out: dict[int, str] = field(default_factory=dict)
+    """Ids of words on the current page that layout left out on purpose, with why
+    (``leave_out``); extract's audit reads and resets it after each page."""
+
+    def leave_out(self, words: Sequence[Word], reason: str) -> None:
+        """Words layout keeps out of every cell, on purpose: the audit reports them with
+        this reason instead of as unexplained."""
+        for w in words:
+            if "id" in w:
+                self.left_out[w["id"]] = reason
 
 
 # --------------------------------------------------------------------------- opening
+
+
+def word_ids(words: Sequence[Word]) -> tuple[int, ...]:
+    """The ids extract gave the words (page-local), for the word-level accounting."""
+    return tuple(sorted(w["id"] for w in words if "id" in w))
 
 
 def _join_words(words: Sequence[Word]) -> str:
@@ -139,17 +154,20 @@ def _group_lines(words: Sequence[Word]) -> list[_Line]:
     return lines
 
 
-def page_lines(words: Sequence[Word], pageno: int) -> list[_Line]:
+def page_lines(words: Sequence[Word], pageno: int, state: LayoutState | None = None) -> list[_Line]:
     """The page's visual lines without a bare page number ("2" alone, as the page's first
     or last line): printed at a margin inside the last column's x-range, right under a
     row the page break split, it would end that row's cell ("… reintegration 1") or a URL
-    ("http://csm-osumi.org2")."""
+    ("http://csm-osumi.org2"). The number is left out in ``state``'s words."""
     lines = _group_lines(words)
     number = str(pageno)
+    dropped: list[_Line] = []
     if lines and len(lines[-1].words) == 1 and lines[-1].text.strip() == number:
-        lines = lines[:-1]
+        dropped.append(lines.pop())
     if lines and len(lines[0].words) == 1 and lines[0].text.strip() == number:
-        lines = lines[1:]
+        dropped.append(lines.pop(0))
+    if state is not None:
+        state.leave_out([w for ln in dropped for w in ln.words], PAGE_NUMBER)
     return lines
 
 
@@ -726,7 +744,7 @@ def profile_table_rows(
     words = content.words
     if not words:
         return
-    lines = page_lines(words, pageno)
+    lines = page_lines(words, pageno, state)
     horizontal, vertical = content.horizontal, content.vertical
 
     found = _find_header(lines, vertical, profile, state)
@@ -776,6 +794,7 @@ def profile_table_rows(
                 cells=texts,
                 italic=italic,
                 kind="header",
+                word_ids=word_ids(header_words),
             )
         )
         body_top = header.bottom
@@ -790,7 +809,9 @@ def profile_table_rows(
     layout = state.layout
     assert layout is not None
     bounds = layout.bounds
-    kept, ended, rest_top = _table_lines(body_lines, bounds, profile, content, layout.ruled_columns)
+    kept, ended, rest_top = _table_lines(
+        body_lines, bounds, profile, content, layout.ruled_columns, state
+    )
     if kept:
         body_top = max(body_top, kept[0].top - 2 * kept[0].height)
     rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
@@ -805,7 +826,7 @@ def profile_table_rows(
         date = _DateColumn(bounds[k], bounds[k + 1], tuple(bounds))
     bands = _row_bands(kept, rule_ys, body_top, date)
     if ended:
-        bands = _without_trailing_note(bands, bounds)
+        bands = _without_trailing_note(bands, bounds, state)
     rows.extend(body_rows(bands, horizontal, bounds, layout.table.index, pageno))
     yield from rows
     if ended:
@@ -847,6 +868,7 @@ def body_rows(
                 kind="body",
                 open_bottom=band.open_bottom,
                 merged=merged_cells,
+                word_ids=word_ids(words),
             )
         )
     if body:
@@ -855,7 +877,20 @@ def body_rows(
     return body
 
 
-def _without_trailing_note(bands: list[_Band], bounds: Sequence[float]) -> list[_Band]:
+def _without_trailing_note(
+    bands: list[_Band], bounds: Sequence[float], state: LayoutState | None = None
+) -> list[_Band]:
+    kept = _bands_before_note(bands, bounds)
+    if state is not None:
+        state.leave_out([w for b in bands[len(kept) :] for w in _band_words(b)], NOTE_UNDER_TABLE)
+    return kept
+
+
+def _band_words(band: _Band) -> list[Word]:
+    return [w for ln in band.lines for w in ln.words]
+
+
+def _bands_before_note(bands: list[_Band], bounds: Sequence[float]) -> list[_Band]:
     """When the table ends on this page (prose follows), a last band that is set apart is
     a note under the table ("Source: IOM."), not a row: text under the closing rule of a
     ruled table; unruled, a band further from the row above than any row is from the
@@ -880,6 +915,7 @@ def _table_lines(
     profile: Profile,
     content: PageContent,
     ruled: bool,
+    state: LayoutState | None = None,
 ) -> tuple[list[_Line], bool, float | None]:
     """The lines of the table on one page, whether the table ends on this page, and the
     top of the first line after it (where another table may start).
@@ -908,6 +944,8 @@ def _table_lines(
             return kept, True, line.top
         if outside(line) or profile.is_furniture_line(line.text):
             if not kept:
+                if state is not None:
+                    state.leave_out(line.words, RUNNING_HEAD)
                 continue
             rest = body_lines[i:]
             footer = len(rest) <= 3 and all(ln.top > 0.8 * page_bottom for ln in rest)

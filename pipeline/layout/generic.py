@@ -25,6 +25,7 @@ from pipeline.layout.engine import (
     body_rows,
     page_lines,
     profile_table_rows,
+    word_ids,
 )
 from pipeline.layout.stream import find_stream_table, place_chunks
 from pipeline.model import PhysicalRow, TableLayout
@@ -97,7 +98,7 @@ def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
     A grid continues the open table when its columns line up with it and it either
     repeats the header rows or is the page's first grid right after the open table
     reached the previous page's end; otherwise its first row is the header of a new one."""
-    lines = page_lines(content.words, content.number) if content.words else []
+    lines = page_lines(content.words, content.number, state) if content.words else []
     grids = content.grids
     if not lines:
         return
@@ -155,16 +156,17 @@ def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
                 cells=texts,
                 italic=italic,
                 kind="header",
+                word_ids=word_ids(_words(grid_bands[k])),
             )
         body_top = grid.ys[n_header] if n_header else grid.ys[0]
         # above the first rule only when the table goes on from the previous page
         candidates = [
             ln for ln in region if _line_mid(ln) > body_top or (n_header == 0 and follows)
         ]
-        kept, ended, _ = _table_lines(candidates, bounds, profile, content, ruled=True)
+        kept, ended, _ = _table_lines(candidates, bounds, profile, content, True, state)
         bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
         if ended:
-            bands = _without_trailing_note(bands, bounds)
+            bands = _without_trailing_note(bands, bounds, state)
         last_grid = g_index == len(grids) - 1
         yield from body_rows(
             bands,
@@ -232,7 +234,7 @@ def _on_rows(words: Sequence[Word], grid: Grid) -> int:
 def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRow]:
     """The page's unruled table, one row per visual line. It continues the open table
     when its columns line up with it (its header then repeats, or it has none)."""
-    lines = page_lines(content.words, content.number) if content.words else []
+    lines = page_lines(content.words, content.number, state) if content.words else []
     found = find_stream_table(lines)
     if found is None:
         return
@@ -258,6 +260,7 @@ def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRo
             cells=texts,
             italic=italic,
             kind="header" if k < n_header else "body",
+            word_ids=word_ids(line.words),
             first_on_page=k == n_header,
             last_on_page=k == len(found.lines) - 1,
             open_bottom=k == len(found.lines) - 1,
