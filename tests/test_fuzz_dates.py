@@ -61,8 +61,12 @@ def test_any_mix_long(tokens: list[str], join: str) -> None:
     _check(join.join(tokens))
 
 
-FR_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-ES_MONTHS = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+FR_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
+ES_MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+).split()
 
 
 def _day_fr(d: int) -> str:
@@ -71,8 +75,8 @@ def _day_fr(d: int) -> str:
 
 def _forms(start: date, end: date) -> list[str]:
     """How the French and Spanish editions print a range within one month."""
-    fr = FR_MONTHS.split()[start.month - 1]
-    es = ES_MONTHS.split()[start.month - 1]
+    fr = FR_MONTHS[start.month - 1]
+    es = ES_MONTHS[start.month - 1]
     d1, d2, y = start.day, end.day, start.year
     return [
         f"du {_day_fr(d1)} au {d2} {fr} {y}",
