@@ -1,0 +1,312 @@
+"""ruled: what a grid of ruling lines says about a table, beyond its cells.
+
+pdfplumber's finder gives every grid of rules drawn on a page. A reader sees more, and
+less, in them than a list of cells:
+
+* **Not every grid is a table.** A grid whose text all lies in one of its columns is a
+  frame, a title banner or a page background (``table_grids``). A table drawn inside a
+  cell of another grid (a table inside a page-layout grid) is a table of its own, as
+  camelot's lattice mode finds it: its words are its own, not the outer cell's.
+* **Captions and headers of several rows.** A first row that is one cell across the whole
+  grid is a caption, not column names (``caption_bands``). The header goes on while a
+  header cell spans into the next row ("Cycle" over "Name" in one cell) or a group
+  header ("Percent Fuel Savings") still lacks the sub-headers it spans
+  (``header_band_count``); each column's name joins every part above it
+  (``header_parts`` + ``headers.column_names``).
+* **Rows no rule separates.** Producers of long numeric tables rule a line every five
+  rows or so; within such a band every printed line is a row of its own. A line that
+  carries its own numbers in several columns starts a row; a wrapped cell (several lines
+  in one column, one in the others) stays one row (``split_by_baselines``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pipeline.layout.engine import (
+    Grid,
+    Word,
+    _Band,
+    _cells_of_band,
+    _group_lines,
+    _Line,
+    _vertical_xs,
+)
+from pipeline.layout.headers import HeaderPart
+
+Box = tuple[float, float, float, float]
+
+_SLACK = 1.0  # pt: a grid inside another may share its border
+_RUN_GAP = 1.0  # type sizes: a wider gap on a header line separates two labels
+MAX_HEADER_BANDS = 5
+
+
+@dataclass(frozen=True)
+class GridTable:
+    """A grid that is a table: whether it sits inside another table's cell (then its
+    region is its own frame), and the frames of the tables inside it (their words are
+    theirs, not its cells')."""
+
+    grid: Grid
+    nested: bool
+    holes: tuple[Box, ...]
+
+
+def grid_box(grid: Grid) -> Box:
+    return (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (
+        outer[0] - _SLACK <= inner[0]
+        and inner[2] <= outer[2] + _SLACK
+        and outer[1] - _SLACK <= inner[1]
+        and inner[3] <= outer[3] + _SLACK
+    )
+
+
+def centre_in(w: Word, box: Box) -> bool:
+    cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+    return bool(box[0] <= cx <= box[2] and box[1] <= cy <= box[3])
+
+
+def _text_columns(grid: Grid, words: Sequence[Word]) -> int:
+    """How many of the grid's columns hold a word."""
+    return len({bisect.bisect(grid.xs, (w["x0"] + w["x1"]) / 2) for w in words})
+
+
+def table_grids(grids: Sequence[Grid], words: Sequence[Word]) -> list[GridTable]:
+    """The grids that are tables, top to bottom. A grid is a table when text stands in two
+    of its columns or more, leaving aside the text of grids drawn inside it: a frame
+    around a page or a text box, a banner behind a title (filled rectangles make grids
+    too) hold their text in one column. A table inside another table's frame is
+    ``nested``; the outer table's cells do not take its words (``holes``)."""
+    boxes = [grid_box(g) for g in grids]
+
+    def within(j: int, i: int) -> bool:  # grid j drawn inside grid i
+        if j == i or not _inside(boxes[j], boxes[i]):
+            return False
+        return not _inside(boxes[i], boxes[j]) or j > i  # the same frame twice: once
+
+    tables: list[int] = []
+    for i, grid in enumerate(grids):
+        inner = [boxes[j] for j in range(len(grids)) if within(j, i)]
+        own = [
+            w
+            for w in words
+            if centre_in(w, boxes[i]) and not any(centre_in(w, box) for box in inner)
+        ]
+        if _text_columns(grid, own) >= 2:
+            tables.append(i)
+    return [
+        GridTable(
+            grids[i],
+            nested=any(within(i, j) for j in tables),
+            holes=tuple(boxes[j] for j in tables if within(j, i)),
+        )
+        for i in tables
+    ]
+
+
+# --------------------------------------------------------------------------- header
+
+
+def caption_bands(grid: Grid, texts: Sequence[Sequence[str]]) -> int:
+    """How many of the grid's first rows are not column names: rows without text, and a
+    row that is one cell across the whole grid (a table's title printed inside its
+    frame, "NICS Firearm Background Checks / November - 2015"), unless such rows also
+    stand between body rows further down: then they are section labels ("Improved
+    operation scenario", "Best practice scenario" over the same columns) and the first
+    heads the table as printed. Full-width rows at the end (notes) do not count. At
+    least one row is left for the header."""
+    rows = len(grid.ys) - 1
+    across = [_across(grid, k) for k in range(rows)]
+    filled = [k < len(texts) and any(t.strip() for t in texts[k]) for k in range(rows)]
+    last_row = max((k for k in range(rows) if filled[k] and not across[k]), default=0)
+    sections = any(across[k] and filled[k] for k in range(1, last_row))
+    n = 0
+    while n + 1 < rows and (not filled[n] or (across[n] and not sections)):
+        n += 1
+    return n
+
+
+def _across(grid: Grid, k: int) -> bool:
+    """Whether the grid's row k is one cell from its left edge to its right edge."""
+    top, bottom = grid.ys[k], grid.ys[k + 1]
+    starting = [c for c in grid.cells if abs(c[1] - top) <= _SLACK]
+    return (
+        len(starting) == 1
+        and abs(starting[0][3] - bottom) <= _SLACK
+        and starting[0][0] <= grid.xs[0] + _SLACK
+        and starting[0][2] >= grid.xs[-1] - _SLACK
+    )
+
+
+def _runs(words: Sequence[Word]) -> list[list[Word]]:
+    """Words of one line, left to right, grouped where they are a word space apart."""
+    out: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w["x0"]):
+        size = w["bottom"] - w["top"]
+        if out and w["x0"] - out[-1][-1]["x1"] <= _RUN_GAP * size:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
+def _run_text(words: Sequence[Word]) -> str:
+    """A label's text, line by line: a page's text line may chain two lines of a
+    header cell through a cell beside them set at another height."""
+    return " ".join(ln.text for ln in _group_lines(words))
+
+
+def _column_of(x: float, bounds: Sequence[float]) -> int:
+    return min(max(bisect.bisect(bounds, x) - 1, 0), len(bounds) - 2)
+
+
+def _regions(
+    line: _Line, bounds: Sequence[float], grid: Grid, vertical: Sequence[Word]
+) -> list[tuple[int, int]]:
+    """The column ranges [a, b) a header line is cut into: where vertical rules cross
+    the line, at those rules (a group header's rules start below it, and a label
+    printed over the edge of the grid, where the rule stops short of it, spans the
+    columns on both sides). A line no inner rule crosses is cut at the edges of the
+    grid's cells it passes through (a caption row drawn as one cell), and where no cell
+    is drawn, column by column."""
+    n = len(bounds) - 1
+    rules = _vertical_xs(vertical, line.top, line.bottom)
+    cuts = {k for k in range(1, n) if any(abs(x - bounds[k]) <= 2.0 for x in rules)}
+    if not cuts:
+        mid = (line.top + line.bottom) / 2
+        cuts = {
+            k
+            for k in range(1, n)
+            if not any(
+                c[1] <= mid <= c[3] and c[0] + 2.0 < bounds[k] < c[2] - 2.0 for c in grid.cells
+            )
+        }
+    return list(itertools.pairwise(sorted({0, n, *cuts})))
+
+
+def line_parts(
+    line: _Line, bounds: Sequence[float], grid: Grid, vertical: Sequence[Word]
+) -> list[HeaderPart]:
+    """The header parts of one printed line. A region of several columns (a grid cell
+    spanning them, no rule crossing the line inside it) that holds one label is a group
+    header over all of them ("Pre-Pawn" centred over Handgun, Long Gun, Other: the rules
+    between those start below it). Elsewhere each label belongs to the column of its
+    centre."""
+    column = [_column_of((w["x0"] + w["x1"]) / 2, bounds) for w in line.words]
+    parts: list[HeaderPart] = []
+    for a, b in _regions(line, bounds, grid, vertical):
+        runs = _runs([w for w, k in zip(line.words, column, strict=True) if a <= k < b])
+        if len(runs) == 1 and b - a > 1:
+            parts.append(HeaderPart(a, b - 1, line.top, _run_text(runs[0])))
+            continue
+        for run in runs:
+            k = _column_of(sum((w["x0"] + w["x1"]) / 2 for w in run) / len(run), bounds)
+            parts.append(HeaderPart(k, k, line.top, _run_text(run)))
+    return parts
+
+
+def header_parts(
+    lines: Sequence[_Line], bounds: Sequence[float], grid: Grid, vertical: Sequence[Word]
+) -> list[HeaderPart]:
+    return [p for ln in lines for p in line_parts(ln, bounds, grid, vertical)]
+
+
+def _open_groups(parts: Sequence[HeaderPart]) -> bool:
+    """A group header over columns that no part below it names yet."""
+    for p in parts:
+        if p.last == p.first:
+            continue
+        for k in range(p.first, p.last + 1):
+            if not any(q.first <= k <= q.last and q.top > p.top for q in parts):
+                return True
+    return False
+
+
+def header_band_count(
+    grid: Grid,
+    band_lines: Sequence[Sequence[_Line]],
+    start: int,
+    bounds: Sequence[float],
+    vertical: Sequence[Word],
+) -> int:
+    """How many rows of the grid, from ``start``, are the header: one, and the next as
+    long as a header cell reaches into it (a cell spanning header rows) or a group
+    header still lacks the sub-headers it spans, unless that next row holds numbers
+    (a body row: labels are words). At least one row is left for the body."""
+    n = 1
+    while start + n + 1 < len(band_lines) and n < MAX_HEADER_BANDS:
+        top, edge = grid.ys[start], grid.ys[start + n]
+        spans_on = any(
+            c[1] >= top - _SLACK and c[1] < edge - _SLACK and c[3] > edge + _SLACK
+            for c in grid.cells
+        )
+        lines = [ln for lines in band_lines[start : start + n] for ln in lines]
+        if not (spans_on or _open_groups(header_parts(lines, bounds, grid, vertical))):
+            break
+        if _numeric(band_lines[start + n], bounds):
+            break
+        n += 1
+    return n
+
+
+def _numeric(lines: Sequence[_Line], bounds: Sequence[float]) -> bool:
+    """Whether half the cells of a row or more hold a number."""
+    texts = [t for t in _cells_of_band([w for ln in lines for w in ln.words], bounds)[0] if t]
+    return bool(texts) and 2 * sum(1 for t in texts if _NUMBER.match(t.strip())) >= len(texts)
+
+
+# --------------------------------------------------------------------------- body rows
+
+
+_NUMBER = re.compile(r"^[(\-–−+]?[$€£¥]?\d[\d.,' ]*%?\)?$")
+
+
+def _value_column(texts: Sequence[str]) -> bool:
+    """A column holding one number on each of two lines or more of a band: wrapped prose
+    never gives a whole number per line."""
+    filled = [t for t in texts if t.strip()]
+    return len(filled) >= 2 and all(_NUMBER.match(t.strip()) for t in filled)
+
+
+def split_by_baselines(
+    bands: Sequence[_Band], bounds: Sequence[float], into_cell: Callable[[Word], Word]
+) -> list[_Band]:
+    """Ruled bands that hold several rows (rules every few rows) cut into one band per
+    row; other bands as they are."""
+    out: list[_Band] = []
+    for band in bands:
+        out.extend(_rows_of_band(band, bounds, into_cell) if len(band.lines) >= 2 else [band])
+    return out
+
+
+def _rows_of_band(
+    band: _Band, bounds: Sequence[float], into_cell: Callable[[Word], Word]
+) -> list[_Band]:
+    """A band's lines grouped into rows. Where two columns or more hold a number on
+    several lines, each line with numbers of its own in two of those columns starts a
+    row; a line without (a label's wrapped second line) stays with the row above. A band
+    without that evidence (a wrapped cell, prose) is one row."""
+    texts = [_cells_of_band([into_cell(w) for w in ln.words], bounds)[0] for ln in band.lines]
+    values = {k for k in range(len(bounds) - 1) if _value_column([t[k] for t in texts])}
+    if len(values) < 2:
+        return [band]
+    starts = [i for i, t in enumerate(texts) if sum(1 for k in values if t[k].strip()) >= 2]
+    if len(starts) < 2:
+        return [band]
+    starts[0] = 0
+    pieces: list[_Band] = []
+    for k, (i, j) in enumerate(itertools.pairwise([*starts, len(band.lines)])):
+        group = list(band.lines[i:j])
+        last = k == len(starts) - 1
+        top = band.top if k == 0 else group[0].top - 0.5
+        bottom = band.bottom if last else group[-1].bottom + 0.5
+        pieces.append(_Band(top, bottom, band.open_bottom and last, group, ruled=False))
+    return pieces
