@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -99,6 +99,52 @@ def usually_filled(rows: Sequence[PhysicalRow]) -> dict[int, frozenset[int]]:
     }
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def value_shape(text: str) -> str:
+    """A cell's text with digit runs as "9" and letter runs as "a", whitespace
+    collapsed: "10/4/2012" -> "9/9/9", "150.00" -> "9.9", "15-17 May 2017" -> "9-9 a 9"."""
+    return _LETTER_RUN.sub("a", _DIGIT_RUN.sub("9", " ".join(text.split())))
+
+
+def value_shapes(rows: Sequence[PhysicalRow]) -> dict[int, dict[int, str]]:
+    """Per table, the columns whose body cells mostly (half or more, of three rows or
+    more) share one shape with digits in it -- dates, amounts, counts -- and that shape:
+    a cell of that shape is a whole value of its column, never half of one."""
+    cells: dict[int, dict[int, list[str]]] = {}
+    for row in rows:
+        if row.kind == "body":
+            per_column = cells.setdefault(row.table, {})
+            for k, cell in enumerate(row.cells):
+                per_column.setdefault(k, []).append(value_shape(cell))
+    out: dict[int, dict[int, str]] = {}
+    for table, per_column in cells.items():
+        shapes: dict[int, str] = {}
+        for k, column in per_column.items():
+            common = max(set(column), key=column.count)
+            if len(column) >= 3 and "9" in common and 2 * column.count(common) >= len(column):
+                shapes[k] = common
+        out[table] = shapes
+    return out
+
+
+def _own_values(
+    row: PhysicalRow, keys: tuple[str, ...], current: _Open, shapes: Mapping[int, str]
+) -> bool:
+    """Whether the row holds a whole value of its own (a date, an amount) in a column
+    where the open row already holds one: two whole values are two rows' cells, not the
+    halves of one cell that a page break split ("10/3/2012" then "10/4/2012")."""
+    return any(
+        k < len(row.cells)
+        and k < len(keys)
+        and value_shape(row.cells[k]) == shape
+        and value_shape("\n".join(current.lines.get(keys[k], []))) == shape
+        for k, shape in shapes.items()
+    )
+
+
 def _furniture_key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.split()).casefold())
 
@@ -110,11 +156,14 @@ def classify_row(
     profile: Profile,
     running: frozenset[str] = frozenset(),
     filled: frozenset[int] = frozenset(),
+    shapes: Mapping[int, str] | None = None,
 ) -> Decision:
     """What a physical row is. The one place that decides.
 
     * ``header``: extract recognised the header row (Word and browsers repeat it).
-    * ``empty`` / ``furniture``: no text, or text the profile calls page furniture
+    * ``empty`` / ``furniture``: no text, a note inside the table's frame that layout
+      marked (kind ``note``: "Source: ...", a full-width cell of notes under the last
+      row), or text the profile calls page furniture
       ("Page 3 of 10"), or a single-cell text that recurs at the table's top or bottom
       on several pages (``running_furniture``) -- unless, at the top of a page, it is
       what completes the open row's date ("15–17 May" + "2017").
@@ -134,10 +183,15 @@ def classify_row(
 
     A profile without a completing column (the generic one): there a top-of-page row
     continues the one before when a column that nearly every row of the table fills
-    (``usually_filled``: a serial number, a date) is empty in it.
+    (``usually_filled``: a serial number, a date) is empty in it -- unless it holds a
+    whole value of its own where the row before already holds one (``shapes``, from
+    ``value_shapes``: a sparse genuine row, "Mancinis" with only its date and amount,
+    is a new row; the continued half of a split row holds only the rest of its cells).
     """
     if row.kind == "header":
         return "header"
+    if row.kind == "note":
+        return "furniture"
     texts = [c for c in row.cells if c.strip()]
     if not texts:
         return "empty"
@@ -153,7 +207,9 @@ def classify_row(
         if furniture:
             return "furniture"
         gaps = any(not row.cells[k].strip() for k in filled if k < len(row.cells))
-        return "continuation" if gaps else "new"
+        if gaps and not _own_values(row, keys, current, shapes or {}):
+            return "continuation"
+        return "new"
     date_key = completing.key
     assembled = {k: "\n".join(v) for k, v in current.lines.items()}
     if furniture:
@@ -234,6 +290,7 @@ def stitch(
     fill = profile.fill_down_keys
     running = running_furniture(rows)
     filled = usually_filled(rows)
+    shapes = value_shapes(rows)
     per_table: dict[int, int] = {}
     for row in rows:
         counts["physical_rows"] = counts.get("physical_rows", 0) + 1
@@ -244,7 +301,13 @@ def stitch(
             current = None
             previous_done = None
         decision = classify_row(
-            row, keys, current, profile, running, filled.get(row.table, frozenset())
+            row,
+            keys,
+            current,
+            profile,
+            running,
+            filled.get(row.table, frozenset()),
+            shapes.get(row.table, {}),
         )
         if decision in ("header", "furniture", "empty"):
             name = {"header": "header_rows", "furniture": "furniture_rows", "empty": "empty_rows"}

@@ -13,7 +13,9 @@ from typing import Any, Literal
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, top-left origin (pdfplumber's convention)."""
 
-RowKind = Literal["header", "body"]
+RowKind = Literal["header", "body", "note"]
+"""A note is text inside a table's frame that is no row of it ("Source: ...", notes
+in a full-width cell under the last row): kept, so that it is counted, never a record."""
 Stage = Literal["extract", "clean", "validate"]
 
 

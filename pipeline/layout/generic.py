@@ -35,6 +35,7 @@ from pipeline.layout.ruled import (
     grid_box,
     header_band_count,
     header_parts,
+    notes_top,
     split_by_baselines,
     table_grids,
 )
@@ -220,6 +221,9 @@ def _grid_table_rows(
     if ended:
         bands = _without_trailing_note(bands, bounds)
     into_cell = functools.partial(_into_spanning_cell, grid=grid)
+    notes_at = notes_top(grid, [t for t, _ in texts_of], n_header)
+    notes = [b for b in bands if notes_at is not None and _band_mid(b) > notes_at]
+    bands = [b for b in bands if b not in notes]
     yield from body_rows(
         split_by_baselines(bands, bounds, into_cell),
         content.horizontal,
@@ -230,9 +234,25 @@ def _grid_table_rows(
         first=place.first,
         last=place.last,
     )
+    for band in notes:
+        texts, italic = _cells_of_band([w for ln in band.lines for w in ln.words], bounds)
+        yield PhysicalRow(
+            table=opened.index,
+            page=content.number,
+            bbox=(bounds[0], band.top, bounds[-1], band.bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=italic,
+            kind="note",
+        )
+    ended = ended or bool(notes)
     state.last_page_with_rows = content.number if place.last and not ended else 0
     if ended:
         state.layout = None
+
+
+def _band_mid(band: _Band) -> float:
+    return (band.top + band.bottom) / 2
 
 
 def _open_grid_table(

@@ -146,6 +146,20 @@ def _across(grid: Grid, k: int) -> bool:
     )
 
 
+def notes_top(grid: Grid, texts: Sequence[Sequence[str]], n_header: int) -> float | None:
+    """Where the notes inside a grid's frame begin: the rows at its end that are each
+    one cell across the whole grid ("Source: Data Warehouse", "NOTES: *Refers to ..."),
+    after the last row that is not; None when the grid ends with a row of the table."""
+    rows = len(grid.ys) - 1
+    k = rows
+    while k - 1 > n_header and (
+        _across(grid, k - 1) or not (k - 1 < len(texts) and any(t.strip() for t in texts[k - 1]))
+    ):
+        k -= 1
+    filled = any(any(t.strip() for t in texts[j]) for j in range(k, min(rows, len(texts))))
+    return grid.ys[k] if k < rows and filled else None
+
+
 def _runs(words: Sequence[Word]) -> list[list[Word]]:
     """Words of one line, left to right, grouped where they are a word space apart."""
     out: list[list[Word]] = []
@@ -292,20 +306,27 @@ def _rows_of_band(
 ) -> list[_Band]:
     """A band's lines grouped into rows. Where two columns or more hold a number on
     several lines, each line with numbers of its own in two of those columns starts a
-    row; a line without (a label's wrapped second line) stays with the row above. A band
-    without that evidence (a wrapped cell, prose) is one row."""
-    texts = [_cells_of_band([into_cell(w) for w in ln.words], bounds)[0] for ln in band.lines]
+    row; a line without (a label's wrapped line) joins the row it is set closer to,
+    since a cell's lines are set tighter than rows are (its numbers may stand on its
+    first line or its last). A band without that evidence (a wrapped cell, prose) is
+    one row."""
+    lines = band.lines
+    texts = [_cells_of_band([into_cell(w) for w in ln.words], bounds)[0] for ln in lines]
     values = {k for k in range(len(bounds) - 1) if _value_column([t[k] for t in texts])}
     if len(values) < 2:
         return [band]
     starts = [i for i, t in enumerate(texts) if sum(1 for k in values if t[k].strip()) >= 2]
     if len(starts) < 2:
         return [band]
-    starts[0] = 0
+    firsts = [0]
+    for a, b in itertools.pairwise(starts):
+        # lines a+1 .. b-1 carry no numbers: the row ends at the widest gap from a to b
+        gaps = [(lines[i + 1].top - lines[i].bottom, i + 1) for i in range(a, b)]
+        firsts.append(max(gaps)[1] if b - a > 1 else b)  # a tie: the row above
     pieces: list[_Band] = []
-    for k, (i, j) in enumerate(itertools.pairwise([*starts, len(band.lines)])):
-        group = list(band.lines[i:j])
-        last = k == len(starts) - 1
+    for k, (i, j) in enumerate(itertools.pairwise([*firsts, len(lines)])):
+        group = list(lines[i:j])
+        last = k == len(firsts) - 1
         top = band.top if k == 0 else group[0].top - 0.5
         bottom = band.bottom if last else group[-1].bottom + 0.5
         pieces.append(_Band(top, bottom, band.open_bottom and last, group, ruled=False))
