@@ -4,6 +4,7 @@ multi-page tables, repair their page-split rows, and never crash."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import subprocess
 import sys
@@ -156,7 +157,7 @@ def test_schools_sparse_row_after_a_page_break_is_its_own_row(
     rows = _table(out, "schools-1")
     assert len(rows) == 221
     anders, mancinis = next(
-        (a, b) for a, b in zip(rows, rows[1:], strict=False) if b["Last Name"] == "Mancinis"
+        (a, b) for a, b in itertools.pairwise(rows) if b["Last Name"] == "Mancinis"
     )
     assert (anders["Last Name"], anders["Date"], anders["Amount"]) == (
         "Anders",
