@@ -16,6 +16,7 @@ from pipeline.layout.ruled import (
     caption_bands,
     header_band_count,
     line_parts,
+    merged_cells,
     notes_top,
     split_by_baselines,
     table_grids,
@@ -118,12 +119,25 @@ def test_a_full_width_first_row_is_a_caption_unless_such_rows_also_head_sections
     texts = [("Title", "", ""), ("A", "B", "C"), ("a", "1", "2"), ("b", "3", "4"), ("N", "", "")]
     # the last full-width row is a note, not a section label
     captioned = grid(xs, ys, [(0, 0, 2, 0), (0, 4, 2, 4)])
-    assert caption_bands(captioned, texts) == 1
+    merged = merged_cells(captioned, [])
+    assert caption_bands(captioned, texts, merged) == 1
+    assert notes_top(captioned, texts, 1, merged) == 80.0
     sections = [*texts[:3], ("Second section", "", ""), ("b", "3", "4")]
     sectioned = grid(xs, ys, [(0, 0, 2, 0), (0, 3, 2, 3)])
-    assert caption_bands(sectioned, sections) == 0
-    assert notes_top(captioned, texts, 1) == 80.0
-    assert notes_top(sectioned, sections, 1) is None
+    merged = merged_cells(sectioned, [])
+    assert caption_bands(sectioned, sections, merged) == 0
+    assert notes_top(sectioned, sections, 1, merged) is None
+
+
+def test_a_full_width_cell_holding_columns_of_text_is_a_frame_not_one_text() -> None:
+    # a ruled header over an unruled body: the body is one cell across the grid
+    xs, ys = [0.0, 100.0, 200.0, 300.0], [0.0, 20.0, 100.0]
+    g = grid(xs, ys, [(0, 1, 2, 1)])
+    body = [word("Ann", 10.0, 25.0), word("12", 110.0, 25.0), word("30", 210.0, 25.0)]
+    assert merged_cells(g, body) == []
+    assert merged_cells(g, [word("All the available individuals", 60.0, 25.0)]) == [
+        (0.0, 20.0, 300.0, 100.0)
+    ]
 
 
 def _lines(*words: dict[str, Any]) -> list[_Line]:

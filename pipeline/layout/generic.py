@@ -29,12 +29,14 @@ from pipeline.layout.engine import (
 )
 from pipeline.layout.headers import column_names
 from pipeline.layout.ruled import (
+    Box,
     GridTable,
     caption_bands,
     centre_in,
     grid_box,
     header_band_count,
     header_parts,
+    merged_cells,
     notes_top,
     split_by_baselines,
     table_grids,
@@ -63,14 +65,12 @@ def unique_labels(texts: Sequence[str]) -> tuple[str, ...]:
 _GENERIC_RESERVED = {"source_file", "table_index", "row_index", "page_start", "page_end"}
 
 
-def _into_spanning_cell(w: Word, grid: Grid) -> Word:
-    """A word in a cell spanning several columns belongs to the span's first column."""
-    cx, cy = (w["x0"] + w["x1"]) / 2, _mid(w)
-    for x0, top, x1, bottom in grid.cells:
-        if x0 <= cx <= x1 and top <= cy <= bottom:
-            if any(x0 + 2 < x < x1 - 2 for x in grid.xs):
-                return {**w, "column_x": x0 + 0.5}
-            break
+def _into_merged_cell(w: Word, merged: Sequence[Box]) -> Word:
+    """A word in a merged cell (one text spanning several columns: ``ruled.merged_cells``)
+    belongs to the span's first column."""
+    for box in merged:
+        if centre_in(w, box):
+            return {**w, "column_x": box[0] + 0.5}
     return w
 
 
@@ -179,8 +179,10 @@ def _grid_table_rows(
         _Band(a, b, False, [ln for ln in region if a <= _line_mid(ln) <= b], True)
         for a, b in itertools.pairwise(grid.ys)
     ]
+    merged = merged_cells(grid, [w for ln in region for w in ln.words])
+    into_cell = functools.partial(_into_merged_cell, merged=merged)
     texts_of = [
-        _cells_of_band([_into_spanning_cell(w, grid) for ln in b.lines for w in ln.words], bounds)
+        _cells_of_band([into_cell(w) for ln in b.lines for w in ln.words], bounds)
         for b in grid_bands
     ]
     if not any(b.lines for b in grid_bands):
@@ -199,7 +201,7 @@ def _grid_table_rows(
             min(len(texts_of), len(state.header_rows)),
         )
     else:
-        opened, n_header = _open_grid_table(state, content, lines, grid, grid_bands, bounds)
+        opened, n_header = _open_grid_table(state, content, lines, grid, grid_bands, bounds, merged)
     for k in range(n_header):
         texts, italic = texts_of[k]
         yield PhysicalRow(
@@ -220,8 +222,7 @@ def _grid_table_rows(
     bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
     if ended:
         bands = _without_trailing_note(bands, bounds)
-    into_cell = functools.partial(_into_spanning_cell, grid=grid)
-    notes_at = notes_top(grid, [t for t, _ in texts_of], n_header)
+    notes_at = notes_top(grid, [t for t, _ in texts_of], n_header, merged)
     notes = [b for b in bands if notes_at is not None and _band_mid(b) > notes_at]
     bands = [b for b in bands if b not in notes]
     yield from body_rows(
@@ -262,12 +263,13 @@ def _open_grid_table(
     grid: Grid,
     bands: Sequence[_Band],
     bounds: list[float],
+    merged: Sequence[Box],
 ) -> tuple[TableLayout, int]:
     """A new table from a grid's first rows, and how many rows they are: a caption (its
     text goes to the title with the lines above the grid), then the header, each
     column named by every part of the header above it (``headers.column_names``)."""
     texts = [_cells_of_band([w for ln in b.lines for w in ln.words], bounds)[0] for b in bands]
-    skip = caption_bands(grid, texts)
+    skip = caption_bands(grid, texts, merged)
     n = header_band_count(grid, [b.lines for b in bands], skip, bounds, content.vertical)
     header_lines = [ln for b in bands[skip : skip + n] for ln in b.lines]
     labels = column_names(
@@ -275,9 +277,9 @@ def _open_grid_table(
     )
     above = [ln for ln in lines if ln.bottom <= grid.ys[0] + 1]
     above += [ln for b in bands[:skip] for ln in b.lines]
-    spanning = functools.partial(_into_spanning_cell, grid=grid)
+    into_cell = functools.partial(_into_merged_cell, merged=merged)
     header_rows = [
-        _cells_of_band([spanning(w) for ln in b.lines for w in ln.words], bounds)[0]
+        _cells_of_band([into_cell(w) for ln in b.lines for w in ln.words], bounds)[0]
         for b in bands[: skip + n]
     ]
     table = _open_table(state, header_rows, bounds, True, content, above, labels)

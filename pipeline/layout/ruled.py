@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -112,19 +113,44 @@ def table_grids(grids: Sequence[Grid], words: Sequence[Word]) -> list[GridTable]
     ]
 
 
+def merged_cells(grid: Grid, words: Sequence[Word]) -> list[Box]:
+    """The grid's cells that span several columns and hold one text: their words are
+    that cell's, whatever column they stand over ("All the available individuals" across
+    five columns). A spanning cell whose lines hold texts over several of its columns is
+    not one: the producer drew no rules through the body (a ruled header over an
+    unruled body, a frame around it), and the columns go on through it."""
+    merged: list[Box] = []
+    for cell in grid.cells:
+        inner = [x for x in grid.xs if cell[0] + 2.0 < x < cell[2] - 2.0]
+        if not inner:
+            continue
+        edges = [cell[0], *inner, cell[2]]
+        lines = _group_lines([w for w in words if centre_in(w, cell)])
+        columnar = any(
+            len({_column_of(_centre(run), edges) for run in _runs(ln.words)}) >= 2 for ln in lines
+        )
+        if not columnar:
+            merged.append(cell)
+    return merged
+
+
+def _centre(run: Sequence[Word]) -> float:
+    return sum((w["x0"] + w["x1"]) / 2 for w in run) / len(run)
+
+
 # --------------------------------------------------------------------------- header
 
 
-def caption_bands(grid: Grid, texts: Sequence[Sequence[str]]) -> int:
+def caption_bands(grid: Grid, texts: Sequence[Sequence[str]], merged: Sequence[Box]) -> int:
     """How many of the grid's first rows are not column names: rows without text, and a
-    row that is one cell across the whole grid (a table's title printed inside its
-    frame, "NICS Firearm Background Checks / November - 2015"), unless such rows also
-    stand between body rows further down: then they are section labels ("Improved
+    row that is one merged cell across the whole grid (a table's title printed inside
+    its frame, "NICS Firearm Background Checks / November - 2015"), unless such rows
+    also stand between body rows further down: then they are section labels ("Improved
     operation scenario", "Best practice scenario" over the same columns) and the first
     heads the table as printed. Full-width rows at the end (notes) do not count. At
     least one row is left for the header."""
     rows = len(grid.ys) - 1
-    across = [_across(grid, k) for k in range(rows)]
+    across = [_across(grid, k, merged) for k in range(rows)]
     filled = [k < len(texts) and any(t.strip() for t in texts[k]) for k in range(rows)]
     last_row = max((k for k in range(rows) if filled[k] and not across[k]), default=0)
     sections = any(across[k] and filled[k] for k in range(1, last_row))
@@ -134,8 +160,9 @@ def caption_bands(grid: Grid, texts: Sequence[Sequence[str]]) -> int:
     return n
 
 
-def _across(grid: Grid, k: int) -> bool:
-    """Whether the grid's row k is one cell from its left edge to its right edge."""
+def _across(grid: Grid, k: int, merged: Sequence[Box]) -> bool:
+    """Whether the grid's row k is one merged cell from its left edge to its right edge
+    (a cell holding columns of text is a frame around rows, not one text)."""
     top, bottom = grid.ys[k], grid.ys[k + 1]
     starting = [c for c in grid.cells if abs(c[1] - top) <= _SLACK]
     return (
@@ -143,17 +170,22 @@ def _across(grid: Grid, k: int) -> bool:
         and abs(starting[0][3] - bottom) <= _SLACK
         and starting[0][0] <= grid.xs[0] + _SLACK
         and starting[0][2] >= grid.xs[-1] - _SLACK
+        and starting[0] in merged
     )
 
 
-def notes_top(grid: Grid, texts: Sequence[Sequence[str]], n_header: int) -> float | None:
+def notes_top(
+    grid: Grid, texts: Sequence[Sequence[str]], n_header: int, merged: Sequence[Box]
+) -> float | None:
     """Where the notes inside a grid's frame begin: the rows at its end that are each
-    one cell across the whole grid ("Source: Data Warehouse", "NOTES: *Refers to ..."),
-    after the last row that is not; None when the grid ends with a row of the table."""
+    one merged cell across the whole grid ("Source: Data Warehouse", "NOTES: *Refers
+    to ..."), after the last row that is not; None when the grid ends with a row of the
+    table."""
     rows = len(grid.ys) - 1
     k = rows
     while k - 1 > n_header and (
-        _across(grid, k - 1) or not (k - 1 < len(texts) and any(t.strip() for t in texts[k - 1]))
+        _across(grid, k - 1, merged)
+        or not (k - 1 < len(texts) and any(t.strip() for t in texts[k - 1]))
     ):
         k -= 1
     filled = any(any(t.strip() for t in texts[j]) for j in range(k, min(rows, len(texts))))
@@ -222,7 +254,7 @@ def line_parts(
             parts.append(HeaderPart(a, b - 1, line.top, _run_text(runs[0])))
             continue
         for run in runs:
-            k = _column_of(sum((w["x0"] + w["x1"]) / 2 for w in run) / len(run), bounds)
+            k = _column_of(_centre(run), bounds)
             parts.append(HeaderPart(k, k, line.top, _run_text(run)))
     return parts
 
@@ -281,20 +313,23 @@ def _numeric(lines: Sequence[_Line], bounds: Sequence[float]) -> bool:
 
 
 _NUMBER = re.compile(r"^[(\-–−+]?[$€£¥]?\d[\d.,' ]*%?\)?$")
+_VALUE = re.compile(r"^\S*\d\S*$|^\d{1,3}( \d{3})+$")  # one token with a digit: 12,345 05/03/2019
+_TIGHT = 0.75  # of the usual gap between rows: a cell's wrapped lines are set closer
 
 
 def _value_column(texts: Sequence[str]) -> bool:
-    """A column holding one number on each of two lines or more of a band: wrapped prose
-    never gives a whole number per line."""
-    filled = [t for t in texts if t.strip()]
-    return len(filled) >= 2 and all(_NUMBER.match(t.strip()) for t in filled)
+    """A column holding one value (a number, a date, a code: one token with a digit) on
+    each of two lines or more of a band: wrapped prose never gives a whole value per
+    line."""
+    filled = [t.strip() for t in texts if t.strip()]
+    return len(filled) >= 2 and all(_VALUE.match(t) for t in filled)
 
 
 def split_by_baselines(
     bands: Sequence[_Band], bounds: Sequence[float], into_cell: Callable[[Word], Word]
 ) -> list[_Band]:
-    """Ruled bands that hold several rows (rules every few rows) cut into one band per
-    row; other bands as they are."""
+    """Ruled bands that hold several rows (rules every few rows, or none through the
+    body) cut into one band per row; other bands as they are."""
     out: list[_Band] = []
     for band in bands:
         out.extend(_rows_of_band(band, bounds, into_cell) if len(band.lines) >= 2 else [band])
@@ -304,30 +339,39 @@ def split_by_baselines(
 def _rows_of_band(
     band: _Band, bounds: Sequence[float], into_cell: Callable[[Word], Word]
 ) -> list[_Band]:
-    """A band's lines grouped into rows. Where two columns or more hold a number on
-    several lines, each line with numbers of its own in two of those columns starts a
-    row; a line without (a label's wrapped line) joins the row it is set closer to,
-    since a cell's lines are set tighter than rows are (its numbers may stand on its
-    first line or its last). A band without that evidence (a wrapped cell, prose) is
-    one row."""
+    """A band's lines grouped into rows, where two columns or more hold a value on
+    several of its lines (a band without that evidence, a wrapped cell or prose, is one
+    row). A line with values of its own in two of those columns is a row, and so is a
+    line without, set as far from the line above as rows are from each other (a section
+    label). A line set tighter than rows are (a cell's lines are) joins the row above;
+    the row's values may also stand on its last line (cells aligned to the bottom:
+    "District of" over "Columbia 8 54")."""
     lines = band.lines
     texts = [_cells_of_band([into_cell(w) for w in ln.words], bounds)[0] for ln in lines]
     values = {k for k in range(len(bounds) - 1) if _value_column([t[k] for t in texts])}
     if len(values) < 2:
         return [band]
-    starts = [i for i, t in enumerate(texts) if sum(1 for k in values if t[k].strip()) >= 2]
-    if len(starts) < 2:
+    valued = [sum(1 for k in values if t[k].strip()) >= 2 for t in texts]
+    if sum(valued) < 2:
         return [band]
-    firsts = [0]
-    for a, b in itertools.pairwise(starts):
-        # lines a+1 .. b-1 carry no numbers: the row ends at the widest gap from a to b
-        gaps = [(lines[i + 1].top - lines[i].bottom, i + 1) for i in range(a, b)]
-        firsts.append(max(gaps)[1] if b - a > 1 else b)  # a tie: the row above
+    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
+    between = [g for g, a, b in zip(gaps, valued, valued[1:], strict=False) if a and b]
+    usual = statistics.median(between or gaps)
+    groups: list[list[int]] = [[0]]
+    for i in range(1, len(lines)):
+        tight = gaps[i - 1] < _TIGHT * usual
+        has_values = any(valued[j] for j in groups[-1])
+        if (valued[i] and has_values) or not tight:
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+    if len(groups) == 1:
+        return [band]
     pieces: list[_Band] = []
-    for k, (i, j) in enumerate(itertools.pairwise([*firsts, len(lines)])):
-        group = list(lines[i:j])
-        last = k == len(firsts) - 1
-        top = band.top if k == 0 else group[0].top - 0.5
-        bottom = band.bottom if last else group[-1].bottom + 0.5
-        pieces.append(_Band(top, bottom, band.open_bottom and last, group, ruled=False))
+    for k, group in enumerate(groups):
+        first, last = lines[group[0]], lines[group[-1]]
+        end = k == len(groups) - 1
+        top = band.top if k == 0 else first.top - 0.5
+        bottom = band.bottom if end else last.bottom + 0.5
+        pieces.append(_Band(top, bottom, band.open_bottom and end, lines[group[0] : group[-1] + 1]))
     return pieces
