@@ -135,7 +135,7 @@ def merged_cells(grid: Grid, words: Sequence[Word]) -> list[Box]:
 
 
 def _centre(run: Sequence[Word]) -> float:
-    return sum((w["x0"] + w["x1"]) / 2 for w in run) / len(run)
+    return float(sum((w["x0"] + w["x1"]) / 2 for w in run) / len(run))
 
 
 # --------------------------------------------------------------------------- header
