@@ -32,6 +32,7 @@ from pipeline.layout.ruled import (
     Box,
     GridTable,
     caption_bands,
+    cell_edges,
     centre_in,
     grid_box,
     header_band_count,
@@ -40,6 +41,7 @@ from pipeline.layout.ruled import (
     notes_top,
     split_by_baselines,
     table_grids,
+    value_row_edges,
 )
 from pipeline.layout.stream import find_stream_table, place_chunks
 from pipeline.model import PhysicalRow, TableLayout
@@ -225,9 +227,10 @@ def _grid_table_rows(
     notes_at = notes_top(grid, [t for t, _ in texts_of], n_header, merged)
     notes = [b for b in bands if notes_at is not None and _band_mid(b) > notes_at]
     bands = [b for b in bands if b not in notes]
+    bands = split_by_baselines(bands, bounds, into_cell)
     yield from body_rows(
-        split_by_baselines(bands, bounds, into_cell),
-        content.horizontal,
+        bands,
+        [*content.horizontal, *cell_edges(grid), *value_row_edges(bands, bounds, into_cell)],
         bounds,
         opened.index,
         content.number,

@@ -134,6 +134,60 @@ def merged_cells(grid: Grid, words: Sequence[Word]) -> list[Box]:
     return merged
 
 
+def cell_edges(grid: Grid) -> list[Word]:
+    """The top and bottom edges of the grid's cells, as horizontal rules: where a filled
+    rectangle (a zebra stripe, a cell's fill) separates two rows of text, the finder
+    made it a row boundary, and the cells on either side are not one merged cell; a
+    cell spanning rows has no edge inside it."""
+    return [{"top": y, "x0": c[0], "x1": c[2]} for c in grid.cells for y in (c[1], c[3])]
+
+
+def value_row_edges(
+    bands: Sequence[_Band], bounds: Sequence[float], into_cell: Callable[[Word], Word]
+) -> list[Word]:
+    """Rules between two bands that each hold values of their own in two columns or
+    more: they are two rows, whatever the drawing leaves out between them (a column's
+    cells drawn as one box over several rows of numbers), so a column's texts on either
+    side are not one merged cell -- unless they are set as tight as a cell's wrapped
+    lines, far tighter than the two rows' values are ("Knowledge & Practices on HTN &"
+    over "DM" in one cell spanning two rows of values)."""
+    per_band = [
+        _column_words([into_cell(w) for ln in b.lines for w in ln.words], bounds) for b in bands
+    ]
+    valued = [sum(1 for ws in cols if _VALUE.match(_join(ws))) >= 2 for cols in per_band]
+    edges: list[Word] = []
+    for i in range(1, len(bands)):
+        if not (valued[i - 1] and valued[i]):
+            continue
+        above, below = per_band[i - 1], per_band[i]
+        value_gaps = [
+            _gap(above[k], below[k])
+            for k in range(len(above))
+            if _VALUE.match(_join(above[k])) and _VALUE.match(_join(below[k]))
+        ]
+        rows_apart = min(value_gaps, default=0.0)
+        for k in range(len(below)):
+            if below[k] and above[k] and _gap(above[k], below[k]) < _TIGHT * rows_apart:
+                continue  # one text wrapping across the boundary
+            edges.append({"top": bands[i].top, "x0": bounds[k], "x1": bounds[k + 1]})
+    return edges
+
+
+def _column_words(words: Sequence[Word], bounds: Sequence[float]) -> list[list[Word]]:
+    out: list[list[Word]] = [[] for _ in range(len(bounds) - 1)]
+    for w in words:
+        out[_column_of(w.get("column_x", (w["x0"] + w["x1"]) / 2), bounds)].append(w)
+    return out
+
+
+def _join(words: Sequence[Word]) -> str:
+    return " ".join(ln.text for ln in _group_lines(words)) if words else ""
+
+
+def _gap(above: Sequence[Word], below: Sequence[Word]) -> float:
+    return float(min(w["top"] for w in below) - max(w["bottom"] for w in above))
+
+
 def _centre(run: Sequence[Word]) -> float:
     return float(sum((w["x0"] + w["x1"]) / 2 for w in run) / len(run))
 
@@ -152,8 +206,9 @@ def caption_bands(grid: Grid, texts: Sequence[Sequence[str]], merged: Sequence[B
     rows = len(grid.ys) - 1
     across = [_across(grid, k, merged) for k in range(rows)]
     filled = [k < len(texts) and any(t.strip() for t in texts[k]) for k in range(rows)]
-    last_row = max((k for k in range(rows) if filled[k] and not across[k]), default=0)
-    sections = any(across[k] and filled[k] for k in range(1, last_row))
+    regular = [k for k in range(rows) if filled[k] and not across[k]]
+    first_row, last_row = (regular[0], regular[-1]) if regular else (0, 0)
+    sections = any(across[k] and filled[k] for k in range(first_row + 1, last_row))
     n = 0
     while n + 1 < rows and (not filled[n] or (across[n] and not sections)):
         n += 1
