@@ -18,6 +18,7 @@ from pipeline.layout.ruled import (
     line_parts,
     merged_cells,
     notes_top,
+    separating_edges,
     split_by_baselines,
     table_grids,
 )
@@ -226,6 +227,29 @@ def test_a_cell_with_two_numbers_and_one_label_stays_one_row() -> None:
     words = [word("Phone", 5.0, 0.0), word("555 0101", 105.0, 0.0), word("555 0102", 105.0, 10.0)]
     band = _band(_group_lines(words))
     assert split_by_baselines([band], BOUNDS, lambda w: w) == [band]
+
+
+def test_two_rows_of_values_are_two_rows_unless_a_label_wraps_across_them() -> None:
+    # a grid whose columns are one box over two rows of values: no edge drawn between
+    xs, ys = [0.0, 100.0, 200.0, 300.0], [0.0, 40.0, 80.0]
+    g = grid(xs, ys, [(c, 0, c, 1) for c in range(3)])
+
+    def rows(label_top: float, dm_top: float) -> list[_Band]:
+        first = [word("Knowledge &", 5.0, label_top), word("2400", 110.0, 24.0)]
+        second = [word("DM", 5.0, dm_top), word("2400", 110.0, 50.0)]
+        first.append(word("1728", 210.0, 24.0))
+        second.append(word("1728", 210.0, 50.0))
+        return [
+            _Band(0.0, 40.0, False, _group_lines(first), True),
+            _Band(40.0, 80.0, False, _group_lines(second), True),
+        ]
+
+    # the label's lines 1 pt apart, the rows' values 18: the label is one text
+    edges = separating_edges(rows(30.0, 39.0), xs, lambda w: w, g)
+    assert [(e["x0"], e["x1"]) for e in edges] == [(100.0, 200.0), (200.0, 300.0)]
+    # set as far apart as the values are, the labels are the two rows' own cells
+    edges = separating_edges(rows(24.0, 50.0), xs, lambda w: w, g)
+    assert [(e["x0"], e["x1"]) for e in edges] == [(0.0, 100.0), (100.0, 200.0), (200.0, 300.0)]
 
 
 # --------------------------------------------------------------------------- clean

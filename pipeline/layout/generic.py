@@ -32,16 +32,15 @@ from pipeline.layout.ruled import (
     Box,
     GridTable,
     caption_bands,
-    cell_edges,
     centre_in,
     grid_box,
     header_band_count,
     header_parts,
     merged_cells,
     notes_top,
+    separating_edges,
     split_by_baselines,
     table_grids,
-    value_row_edges,
 )
 from pipeline.layout.stream import find_stream_table, place_chunks
 from pipeline.model import PhysicalRow, TableLayout
@@ -230,7 +229,7 @@ def _grid_table_rows(
     bands = split_by_baselines(bands, bounds, into_cell)
     yield from body_rows(
         bands,
-        [*content.horizontal, *cell_edges(grid), *value_row_edges(bands, bounds, into_cell)],
+        [*content.horizontal, *separating_edges(bands, bounds, into_cell, grid)],
         bounds,
         opened.index,
         content.number,

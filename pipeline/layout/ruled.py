@@ -134,42 +134,49 @@ def merged_cells(grid: Grid, words: Sequence[Word]) -> list[Box]:
     return merged
 
 
-def cell_edges(grid: Grid) -> list[Word]:
-    """The top and bottom edges of the grid's cells, as horizontal rules: where a filled
-    rectangle (a zebra stripe, a cell's fill) separates two rows of text, the finder
-    made it a row boundary, and the cells on either side are not one merged cell; a
-    cell spanning rows has no edge inside it."""
-    return [{"top": y, "x0": c[0], "x1": c[2]} for c in grid.cells for y in (c[1], c[3])]
-
-
-def value_row_edges(
-    bands: Sequence[_Band], bounds: Sequence[float], into_cell: Callable[[Word], Word]
+def separating_edges(
+    bands: Sequence[_Band],
+    bounds: Sequence[float],
+    into_cell: Callable[[Word], Word],
+    grid: Grid,
 ) -> list[Word]:
-    """Rules between two bands that each hold values of their own in two columns or
-    more: they are two rows, whatever the drawing leaves out between them (a column's
-    cells drawn as one box over several rows of numbers), so a column's texts on either
-    side are not one merged cell -- unless they are set as tight as a cell's wrapped
-    lines, far tighter than the two rows' values are ("Knowledge & Practices on HTN &"
-    over "DM" in one cell spanning two rows of values)."""
+    """Row boundaries the drawn rules do not show, as rules: where a column has text on
+    both sides of a boundary between two bands, and either
+
+    * the grid's cells have an edge there: a filled rectangle (a zebra stripe, a cell's
+      fill) is not a rule, unless it separates text, as here; or
+    * the two bands each hold values of their own in two columns or more: they are two
+      rows, whatever the drawing leaves out between them (a column's cells drawn as one
+      box over several rows of numbers), unless the column's texts are set as tight as
+      a cell's wrapped lines, far tighter than the rows' values ("Knowledge & Practices
+      on HTN &" over "DM" in one cell spanning two rows of values).
+
+    A column with text on one side only keeps its merged cell ("Low" centred in a box
+    over five countries, "JAL Group" over seven routes: its text goes to the top of the
+    span, and clean fills it down)."""
     per_band = [
         _column_words([into_cell(w) for ln in b.lines for w in ln.words], bounds) for b in bands
     ]
     valued = [sum(1 for ws in cols if _VALUE.match(_join(ws))) >= 2 for cols in per_band]
     edges: list[Word] = []
     for i in range(1, len(bands)):
-        if not (valued[i - 1] and valued[i]):
-            continue
-        above, below = per_band[i - 1], per_band[i]
+        above, below, y = per_band[i - 1], per_band[i], bands[i].top
         value_gaps = [
             _gap(above[k], below[k])
             for k in range(len(above))
             if _VALUE.match(_join(above[k])) and _VALUE.match(_join(below[k]))
         ]
-        rows_apart = min(value_gaps, default=0.0)
+        rows_apart = min(value_gaps, default=0.0) if valued[i - 1] and valued[i] else None
         for k in range(len(below)):
-            if below[k] and above[k] and _gap(above[k], below[k]) < _TIGHT * rows_apart:
-                continue  # one text wrapping across the boundary
-            edges.append({"top": bands[i].top, "x0": bounds[k], "x1": bounds[k + 1]})
+            if not (below[k] and above[k]):
+                continue
+            lo, hi = bounds[k], bounds[k + 1]
+            drawn = any(
+                abs(c[3] - y) <= _SLACK and c[0] < hi - 1.0 and c[2] > lo + 1.0 for c in grid.cells
+            )
+            rows = rows_apart is not None and _gap(above[k], below[k]) >= _TIGHT * rows_apart
+            if drawn or rows:
+                edges.append({"top": y, "x0": lo, "x1": hi})
     return edges
 
 
