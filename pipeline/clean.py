@@ -57,26 +57,29 @@ def _is_complete(cells: dict[str, str], profile: Profile) -> bool:
 _DIGITS = re.compile(r"\d+")
 
 
-def running_furniture(rows: Sequence[PhysicalRow]) -> frozenset[str]:
-    """Texts that recur at the top or bottom of the table, alone in a row, on at least
+def running_furniture(rows: Sequence[PhysicalRow]) -> frozenset[tuple[int, str]]:
+    """Per table, texts that recur at its top or bottom, alone in a row, on at least
     half of the table's pages (and two or more): running heads and feet ("IOM - ISCM
     events 2018", "Page 3 of 10", a bare page number) that a producer printed inside the
     table's area. Digits are folded so page numbers match. The share of pages is what
     tells them from the continued half of a row, which may repeat on a few pages of a
-    long release but not on every other one."""
-    pages: dict[str, set[int]] = {}
-    table_pages: set[int] = set()
+    long release but not on every other one. Counted table by table: a section label
+    that opens each of several one-page tables ("Complete" over a rate table printed
+    once per page) is a row of each, not a running head of the document."""
+    pages: dict[tuple[int, str], set[int]] = {}
+    table_pages: dict[int, set[int]] = {}
     for row in rows:
         if row.kind != "body":
             continue
-        table_pages.add(row.page)
+        table_pages.setdefault(row.table, set()).add(row.page)
         if not (row.first_on_page or row.last_on_page):
             continue
         texts = [c for c in row.cells if c.strip()]
         if len(texts) == 1:
-            pages.setdefault(_furniture_key(texts[0]), set()).add(row.page)
-    needed = max(2, len(table_pages) / 2)
-    return frozenset(k for k, v in pages.items() if len(v) >= needed)
+            pages.setdefault((row.table, _furniture_key(texts[0])), set()).add(row.page)
+    return frozenset(
+        key for key, v in pages.items() if len(v) >= max(2, len(table_pages[key[0]]) / 2)
+    )
 
 
 def usually_filled(rows: Sequence[PhysicalRow]) -> dict[int, frozenset[int]]:
@@ -154,7 +157,7 @@ def classify_row(
     keys: tuple[str, ...],
     current: _Open | None,
     profile: Profile,
-    running: frozenset[str] = frozenset(),
+    running: frozenset[tuple[int, str]] = frozenset(),
     filled: frozenset[int] = frozenset(),
     shapes: Mapping[int, str] | None = None,
 ) -> Decision:
@@ -196,7 +199,7 @@ def classify_row(
     if not texts:
         return "empty"
     furniture = profile.is_furniture(" ".join(texts)) or (
-        len(texts) == 1 and _furniture_key(texts[0]) in running
+        len(texts) == 1 and (row.table, _furniture_key(texts[0])) in running
     )
     cross_page = current is not None and current.last.page < row.page
     if current is None or not cross_page:

@@ -294,3 +294,24 @@ def test_value_shape() -> None:
     assert value_shape("10/4/2012") == "9/9/9"
     assert value_shape(" 1,150.00 ") == "9,9.9"
     assert value_shape("15-17 May\n2017") == "9-9 a 9"
+
+
+def test_a_label_opening_each_of_several_one_page_tables_is_a_row_of_each() -> None:
+    """Running heads recur at the top of one table's pages; a section label that opens
+    each of two tables (a rate table printed once per page) is a row of each."""
+
+    def table(t: int, page: int) -> list[PhysicalRow]:
+        rows = [PhysicalRow(t, page, (0, 0, 1, 1), ("Complete", "", ""), (False,) * 3)]
+        rows += [
+            PhysicalRow(t, page, (0, 0, 1, 1), (f"Rate {k}", "5.37%", "5.51%"), (False,) * 3)
+            for k in range(3)
+        ]
+        rows[0] = PhysicalRow(
+            t, page, (0, 0, 1, 1), rows[0].cells, rows[0].italic, first_on_page=True
+        )
+        return rows
+
+    counts: dict[str, int] = {}
+    logical = stitch([*table(1, 1), *table(2, 2)], {1: KEYS[:3], 2: KEYS[:3]}, GENERIC, counts)
+    assert [r.cells["name"] for r in logical].count("Complete") == 2
+    assert counts.get("furniture_rows", 0) == 0
