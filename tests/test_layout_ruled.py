@@ -13,9 +13,11 @@ from pipeline.clean import stitch, value_shape
 from pipeline.layout.engine import Grid, _Band, _group_lines, _Line
 from pipeline.layout.headers import HeaderPart, column_names
 from pipeline.layout.ruled import (
+    above_parts,
     caption_bands,
     header_band_count,
     line_parts,
+    lines_above,
     merged_cells,
     notes_top,
     separating_edges,
@@ -173,6 +175,21 @@ def test_a_row_of_numbers_never_joins_the_header() -> None:
         _lines(word("Bo", 10.0, 45.0), word("7", 110.0, 45.0), word("8", 210.0, 45.0)),
     ]
     assert header_band_count(g, bands, 0, xs, []) == 1
+
+
+def test_labels_printed_over_the_grids_top_rule_head_the_columns_they_stand_over() -> None:
+    xs = [0.0, 100.0, 150.0, 200.0, 250.0, 300.0]
+    g = grid(xs, [20.0, 40.0, 60.0])
+    lines = _lines(
+        word("2001", 140.0, 10.0, 20.0),
+        word("2002", 240.0, 10.0, 20.0),
+        word("(EURm)", 40.0, 10.0, 20.0),
+    )
+    over = lines_above([*_lines(word("Table 2", 0.0, 0.0)), *lines], g, xs)
+    assert [ln.text for ln in over] == ["(EURm) 2001 2002"]
+    assert column_names(above_parts(over, xs), 5) == ["(EURm)", "2001", "2001", "2002", "2002"]
+    # a title over the table is no header: one label (or two)
+    assert lines_above(_lines(word("Table 2: Results", 0.0, 10.0)), g, xs) == []
 
 
 # --------------------------------------------------------------------------- body rows

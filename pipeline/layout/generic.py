@@ -31,11 +31,13 @@ from pipeline.layout.headers import column_names
 from pipeline.layout.ruled import (
     Box,
     GridTable,
+    above_parts,
     caption_bands,
     centre_in,
     grid_box,
     header_band_count,
     header_parts,
+    lines_above,
     merged_cells,
     notes_top,
     separating_edges,
@@ -191,6 +193,7 @@ def _grid_table_rows(
     layout = state.layout
     same = layout is not None and _same_columns(layout.bounds, bounds)
     repeats = same and bool(state.header_rows) and texts_of[0][0] == state.header_rows[0]
+    over = lines_above(region, grid, bounds)
     if same and layout is not None and (repeats or place.follows):
         opened = layout.table
         n_header = next(
@@ -202,7 +205,20 @@ def _grid_table_rows(
             min(len(texts_of), len(state.header_rows)),
         )
     else:
-        opened, n_header = _open_grid_table(state, content, lines, grid, grid_bands, bounds, merged)
+        opened, n_header = _open_grid_table(
+            state, content, lines, grid, grid_bands, bounds, merged, over
+        )
+    for line in over:  # header labels printed over the grid's top rule
+        texts, italic = _cells_of_band(line.words, bounds)
+        yield PhysicalRow(
+            table=opened.index,
+            page=content.number,
+            bbox=(bounds[0], line.top, bounds[-1], line.bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=italic,
+            kind="header",
+        )
     for k in range(n_header):
         texts, italic = texts_of[k]
         yield PhysicalRow(
@@ -266,18 +282,19 @@ def _open_grid_table(
     bands: Sequence[_Band],
     bounds: list[float],
     merged: Sequence[Box],
+    over: Sequence[_Line],
 ) -> tuple[TableLayout, int]:
     """A new table from a grid's first rows, and how many rows they are: a caption (its
     text goes to the title with the lines above the grid), then the header, each
-    column named by every part of the header above it (``headers.column_names``)."""
+    column named by every part of the header above it (``headers.column_names``),
+    the labels printed ``over`` the grid's top rule first."""
     texts = [_cells_of_band([w for ln in b.lines for w in ln.words], bounds)[0] for b in bands]
     skip = caption_bands(grid, texts, merged)
     n = header_band_count(grid, [b.lines for b in bands], skip, bounds, content.vertical)
     header_lines = [ln for b in bands[skip : skip + n] for ln in b.lines]
-    labels = column_names(
-        header_parts(header_lines, bounds, grid, content.vertical), len(bounds) - 1
-    )
-    above = [ln for ln in lines if ln.bottom <= grid.ys[0] + 1]
+    parts = above_parts(over, bounds) + header_parts(header_lines, bounds, grid, content.vertical)
+    labels = column_names(parts, len(bounds) - 1)
+    above = [ln for ln in lines if ln.bottom <= grid.ys[0] + 1 and ln not in over]
     above += [ln for b in bands[:skip] for ln in b.lines]
     into_cell = functools.partial(_into_merged_cell, merged=merged)
     header_rows = [

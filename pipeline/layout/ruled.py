@@ -327,6 +327,37 @@ def header_parts(
     return [p for ln in lines for p in line_parts(ln, bounds, grid, vertical)]
 
 
+def lines_above(lines: Sequence[_Line], grid: Grid, bounds: Sequence[float]) -> list[_Line]:
+    """Header lines printed right over a grid's top rule, outside it: lines set closer
+    to the rule (or to the header line under them) than half their height, within the
+    table's width, each of three labels or more (years over pairs of columns: "2001"
+    over TM and M.U$S). A title or a caption above a table is one label, or two."""
+    taken: list[_Line] = []
+    edge = grid.ys[0]
+    for line in reversed([ln for ln in lines if ln.bottom <= grid.ys[0] + 1.0]):
+        if edge - line.bottom > 0.5 * line.height or len(taken) == 2:
+            break
+        inside = line.x0 >= bounds[0] - 2.0 and line.x1 <= bounds[-1] + 2.0
+        if not inside or len(_runs(line.words)) < 3:
+            break
+        taken.insert(0, line)
+        edge = line.top
+    return taken
+
+
+def above_parts(lines: Sequence[_Line], bounds: Sequence[float]) -> list[HeaderPart]:
+    """The header parts of lines over the grid (``lines_above``): no rule crosses them,
+    so a label spans the columns it stands over (a year centred over two)."""
+    parts: list[HeaderPart] = []
+    for line in lines:
+        for run in _runs(line.words):
+            inset = 0.25 * (run[0]["bottom"] - run[0]["top"])
+            first = _column_of(min(w["x0"] for w in run) + inset, bounds)
+            last = _column_of(max(w["x1"] for w in run) - inset, bounds)
+            parts.append(HeaderPart(first, max(first, last), line.top, _run_text(run)))
+    return parts
+
+
 def _open_groups(parts: Sequence[HeaderPart]) -> bool:
     """A group header over columns that no part below it names yet."""
     for p in parts:
