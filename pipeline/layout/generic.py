@@ -204,6 +204,9 @@ def _grid_table_rows(
             ),
             min(len(texts_of), len(state.header_rows)),
         )
+        # without its header repeated, what stands over the first rule goes on from
+        # the previous page (a row the page break split), it heads nothing
+        over = over if n_header else []
     else:
         opened, n_header = _open_grid_table(
             state, content, lines, grid, grid_bands, bounds, merged, over
