@@ -45,7 +45,7 @@ from pipeline.layout.ruled import (
     table_grids,
 )
 from pipeline.layout.stream import find_stream_table, place_chunks
-from pipeline.model import PhysicalRow, TableLayout
+from pipeline.model import PhysicalRow, RowKind, TableLayout
 from pipeline.profiles import Profile
 
 
@@ -211,28 +211,10 @@ def _grid_table_rows(
         opened, n_header = _open_grid_table(
             state, content, lines, grid, grid_bands, bounds, merged, over
         )
-    for line in over:  # header labels printed over the grid's top rule
-        texts, italic = _cells_of_band(line.words, bounds)
-        yield PhysicalRow(
-            table=opened.index,
-            page=content.number,
-            bbox=(bounds[0], line.top, bounds[-1], line.bottom),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=italic,
-            kind="header",
-        )
-    for k in range(n_header):
-        texts, italic = texts_of[k]
-        yield PhysicalRow(
-            table=opened.index,
-            page=content.number,
-            bbox=(bounds[0], grid.ys[k], bounds[-1], grid.ys[k + 1]),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=italic,
-            kind="header",
-        )
+    # header labels printed over the grid's top rule, then the grid's header rows
+    heads = [(ln.top, ln.bottom, _cells_of_band(ln.words, bounds)) for ln in over]
+    heads += [(grid.ys[k], grid.ys[k + 1], texts_of[k]) for k in range(n_header)]
+    yield from _rows_of_kind("header", heads, bounds, opened.index, content.number)
     body_top = grid.ys[n_header] if n_header else grid.ys[0]
     # above the first rule only when the table goes on from the previous page
     candidates = [
@@ -256,21 +238,37 @@ def _grid_table_rows(
         first=place.first,
         last=place.last,
     )
-    for band in notes:
-        texts, italic = _cells_of_band([w for ln in band.lines for w in ln.words], bounds)
-        yield PhysicalRow(
-            table=opened.index,
-            page=content.number,
-            bbox=(bounds[0], band.top, bounds[-1], band.bottom),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=italic,
-            kind="note",
-        )
+    yield from _rows_of_kind(
+        "note",
+        [(b.top, b.bottom, _cells_of_band(_words(b), bounds)) for b in notes],
+        bounds,
+        opened.index,
+        content.number,
+    )
     ended = ended or bool(notes)
     state.last_page_with_rows = content.number if place.last and not ended else 0
     if ended:
         state.layout = None
+
+
+def _rows_of_kind(
+    kind: RowKind,
+    rows: Sequence[tuple[float, float, tuple[tuple[str, ...], tuple[bool, ...]]]],
+    bounds: Sequence[float],
+    table: int,
+    page: int,
+) -> Iterator[PhysicalRow]:
+    """Header or note rows: (top, bottom, (cells, italic)) each."""
+    for top, bottom, (texts, italic) in rows:
+        yield PhysicalRow(
+            table=table,
+            page=page,
+            bbox=(bounds[0], top, bounds[-1], bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=italic,
+            kind=kind,
+        )
 
 
 def _band_mid(band: _Band) -> float:
@@ -297,7 +295,8 @@ def _open_grid_table(
     header_lines = [ln for b in bands[skip : skip + n] for ln in b.lines]
     parts = above_parts(over, bounds) + header_parts(header_lines, bounds, grid, content.vertical)
     labels = column_names(parts, len(bounds) - 1)
-    above = [ln for ln in lines if ln.bottom <= grid.ys[0] + 1 and ln not in over]
+    top = over[0].top - 0.5 if over else grid.ys[0] + 1
+    above = [ln for ln in lines if ln.bottom <= top]
     above += [ln for b in bands[:skip] for ln in b.lines]
     into_cell = functools.partial(_into_merged_cell, merged=merged)
     header_rows = [
