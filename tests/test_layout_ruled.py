@@ -114,6 +114,32 @@ def test_a_table_inside_a_layout_grids_cell_is_a_table_of_its_own() -> None:
     assert outer_t.holes == ((150.0, 100.0, 350.0, 140.0),)
 
 
+def test_a_charts_gridlines_are_no_table() -> None:
+    # a 5 x 5 plot area, its axis labels outside it, a legend of two entries inside
+    xs = [0.0, 40.0, 80.0, 120.0, 160.0, 200.0]
+    chart = grid(xs, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0])
+    words = [word(f"{v}", -20.0, 20.0 * k + 5) for k, v in enumerate((80, 60, 40, 20))]
+    words += [
+        word(f"{y}", x, 105.0) for x, y in zip(xs[1:-1], (2001, 2002, 2003, 2004), strict=True)
+    ]
+    words += [word("men", 125.0, 5.0), word("women", 165.0, 5.0)]
+    assert table_grids([chart], words) == []
+    # the same grid with a value in every cell is a table
+    spots = [(x, y) for x in xs[:-1] for y in (0.0, 20.0, 40.0, 60.0, 80.0)]
+    full = [word(f"{k}", x + 5, y + 5) for k, (x, y) in enumerate(spots)]
+    assert [t.grid for t in table_grids([chart], full)] == [chart]
+
+
+def test_strips_of_padding_between_filled_cells_are_no_columns() -> None:
+    # Word's shaded cells: left padding, content, right padding, each a rectangle
+    xs = [0.0, 5.4, 94.6, 100.0, 105.4, 194.6, 200.0]
+    g = grid(xs, [0.0, 20.0, 40.0])
+    words = [word("Name", 10.0, 5.0), word("Count", 110.0, 5.0)]
+    words += [word("Oslo", 10.0, 25.0), word("12", 110.0, 25.0)]
+    (table,) = table_grids([g], words)
+    assert table.grid.xs == (0.0, 100.0, 200.0)
+
+
 # --------------------------------------------------------------------------- header
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.layout.engine import (
     Grid,
@@ -33,6 +33,7 @@ from pipeline.layout.ruled import (
     GridTable,
     above_parts,
     caption_bands,
+    cell_sides,
     centre_in,
     grid_box,
     header_band_count,
@@ -220,7 +221,10 @@ def _grid_table_rows(
     candidates = [
         ln for ln in region if _line_mid(ln) > body_top or (n_header == 0 and place.follows)
     ]
-    kept, ended, _ = _table_lines(candidates, bounds, profile, content, ruled=True)
+    # the grid's cells are its column rules too: a table drawn as filled cells has no
+    # other, and a line at a height where none runs is outside the table
+    drawn = replace(content, vertical=[*content.vertical, *cell_sides(grid)])
+    kept, ended, _ = _table_lines(candidates, bounds, profile, drawn, ruled=True)
     bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
     if ended:
         bands = _without_trailing_note(bands, bounds)

@@ -84,7 +84,8 @@ def table_grids(grids: Sequence[Grid], words: Sequence[Word]) -> list[GridTable]
     """The grids that are tables, top to bottom. A grid is a table when text stands in two
     of its columns or more, leaving aside the text of grids drawn inside it: a frame
     around a page or a text box, a banner behind a title (filled rectangles make grids
-    too) hold their text in one column. A table inside another table's frame is
+    too) hold their text in one column; and when its cells are not nearly all empty (a
+    chart's gridlines: ``_plot_area``). A table inside another table's frame is
     ``nested``; the outer table's cells do not take its words (``holes``)."""
     boxes = [grid_box(g) for g in grids]
 
@@ -101,16 +102,80 @@ def table_grids(grids: Sequence[Grid], words: Sequence[Word]) -> list[GridTable]
             for w in words
             if centre_in(w, boxes[i]) and not any(centre_in(w, box) for box in inner)
         ]
-        if _text_columns(grid, own) >= 2:
+        if _text_columns(grid, own) >= 2 and not _plot_area(grid, own):
             tables.append(i)
     return [
         GridTable(
-            grids[i],
+            without_gutters(grids[i], [w for w in words if centre_in(w, boxes[i])]),
             nested=any(within(i, j) for j in tables),
             holes=tuple(boxes[j] for j in tables if within(j, i)),
         )
         for i in tables
     ]
+
+
+PLOT_FILL = 0.15  # a grid of a dozen cells or more, fewer of them holding text: a chart
+
+
+def _plot_area(grid: Grid, words: Sequence[Word]) -> bool:
+    """Whether the grid is a chart's plot area: gridlines whose cells hold next to no
+    text (axis labels at the edges, a legend); the sparsest tables of the peers' cases
+    fill over a third of their cells, a chart under a tenth."""
+    if len(grid.cells) < 12:
+        return False
+    filled = sum(1 for cell in grid.cells if any(centre_in(w, cell) for w in words))
+    return filled < PLOT_FILL * len(grid.cells)
+
+
+def without_gutters(grid: Grid, words: Sequence[Word]) -> Grid:
+    """The grid without its gutters: tables drawn as filled cells leave white strips
+    between them, and their edges make slivers of columns (24 columns where 8 are
+    printed). A strip narrower than the type that holds no word of its own is no
+    column: a run of them becomes one boundary, in its middle, and the cells' edges are
+    moved onto the boundaries left. (A strip between rows gives an empty band, which
+    is no row, and tells the rows on either side apart.)"""
+    if not words:
+        return grid
+    size = statistics.median(w["bottom"] - w["top"] for w in words)
+    xs = _merge_gutters(grid.xs, [(w["x0"], w["x1"]) for w in words], size)
+    ys = grid.ys  # an empty strip between rows is no row, and keeps them apart
+    if xs == grid.xs or len(xs) < 3:
+        return grid
+
+    def snap(v: float, edges: Sequence[float]) -> float:
+        return min(edges, key=lambda e: abs(e - v))
+
+    cells = []
+    for x0, top, x1, bottom in grid.cells:
+        cell = (snap(x0, xs), snap(top, ys), snap(x1, xs), snap(bottom, ys))
+        if cell[0] < cell[2] and cell[1] < cell[3] and cell not in cells:
+            cells.append(cell)
+    return Grid(xs, ys, tuple(cells))
+
+
+def _merge_gutters(
+    edges: Sequence[float], extents: Sequence[tuple[float, float]], size: float
+) -> tuple[float, ...]:
+    """Boundaries with each run of gutters (narrower than ``size``, no extent wholly
+    inside) replaced by its middle; a run at either end by the grid's edge."""
+    gutter = [
+        b - a < size and not any(a - 0.5 <= lo and hi <= b + 0.5 for lo, hi in extents)
+        for a, b in itertools.pairwise(edges)
+    ]
+    out: list[float] = []
+    k = 0
+    while k < len(edges):
+        j = k
+        while j < len(gutter) and gutter[j]:
+            j += 1  # edges k..j bound a run of gutters
+        if j == k or k == 0:
+            out.append(edges[k])  # the grid's outer edge stays where it is drawn
+        elif j == len(edges) - 1:
+            out.append(edges[j])
+        else:
+            out.append((edges[k] + edges[j]) / 2)
+        k = j + 1
+    return tuple(out)
 
 
 def merged_cells(grid: Grid, words: Sequence[Word]) -> list[Box]:
@@ -132,6 +197,11 @@ def merged_cells(grid: Grid, words: Sequence[Word]) -> list[Box]:
         if not columnar:
             merged.append(cell)
     return merged
+
+
+def cell_sides(grid: Grid) -> list[Word]:
+    """The left and right sides of the grid's cells, as vertical rules."""
+    return [{"x0": x, "top": c[1], "bottom": c[3]} for c in grid.cells for x in (c[0], c[2])]
 
 
 def separating_edges(
@@ -205,14 +275,18 @@ def _centre(run: Sequence[Word]) -> float:
 def caption_bands(grid: Grid, texts: Sequence[Sequence[str]], merged: Sequence[Box]) -> int:
     """How many of the grid's first rows are not column names: rows without text, and a
     row that is one merged cell across the whole grid (a table's title printed inside
-    its frame, "NICS Firearm Background Checks / November - 2015"), unless such rows
-    also stand between body rows further down: then they are section labels ("Improved
-    operation scenario", "Best practice scenario" over the same columns) and the first
-    heads the table as printed. Full-width rows at the end (notes) do not count. At
-    least one row is left for the header."""
+    its frame, "NICS Firearm Background Checks / November - 2015"; a title and a
+    subtitle), unless such rows also stand between rows further down: then they are
+    section labels ("Improved operation scenario", "Best practice scenario" over the
+    same columns) and the first heads the table as printed. Full-width rows at the end
+    (notes) do not count. A first row across the grid whose one line spreads its parts
+    over the columns ("Table: 5   Public Health Outlay   (Rs. in 000)") is a title too.
+    At least one row is left for the header."""
     rows = len(grid.ys) - 1
     across = [_across(grid, k, merged) for k in range(rows)]
     filled = [k < len(texts) and any(t.strip() for t in texts[k]) for k in range(rows)]
+    if rows and not across[0] and _across(grid, 0, grid.cells):
+        across[0] = sum(t.count("\n") for t in texts[0]) == 0 if texts else False
     regular = [k for k in range(rows) if filled[k] and not across[k]]
     first_row, last_row = (regular[0], regular[-1]) if regular else (0, 0)
     sections = any(across[k] and filled[k] for k in range(first_row + 1, last_row))
@@ -286,7 +360,7 @@ def _regions(
     grid's cells it passes through (a caption row drawn as one cell), and where no cell
     is drawn, column by column."""
     n = len(bounds) - 1
-    rules = _vertical_xs(vertical, line.top, line.bottom)
+    rules = _vertical_xs(_joined_verticals(vertical), line.top, line.bottom)
     cuts = {k for k in range(1, n) if any(abs(x - bounds[k]) <= 2.0 for x in rules)}
     if not cuts:
         mid = (line.top + line.bottom) / 2
@@ -298,6 +372,28 @@ def _regions(
             )
         }
     return list(itertools.pairwise(sorted({0, n, *cuts})))
+
+
+def _joined_verticals(vertical: Sequence[Word]) -> list[Word]:
+    """Vertical rules with the pieces of one line joined: producers draw a cell's border
+    cell by cell, so the rule beside a cell spanning two rows is two segments meeting
+    halfway, at the height where a label centred in that cell stands."""
+    columns: list[list[Word]] = []
+    for e in sorted(vertical, key=lambda e: e["x0"]):
+        if columns and e["x0"] - columns[-1][0]["x0"] <= 1.0:
+            columns[-1].append(e)
+        else:
+            columns.append([e])
+    out: list[Word] = []
+    for segments in columns:
+        joined: list[Word] = []
+        for e in sorted(segments, key=lambda e: e["top"]):
+            if joined and e["top"] <= joined[-1]["bottom"] + 1.0:
+                joined[-1]["bottom"] = max(joined[-1]["bottom"], e["bottom"])
+            else:
+                joined.append({"x0": e["x0"], "top": e["top"], "bottom": e["bottom"]})
+        out.extend(joined)
+    return out
 
 
 def line_parts(
