@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -59,26 +59,29 @@ def _is_complete(cells: dict[str, str], profile: Profile) -> bool:
 _DIGITS = re.compile(r"\d+")
 
 
-def running_furniture(rows: Sequence[PhysicalRow]) -> frozenset[str]:
-    """Texts that recur at the top or bottom of the table, alone in a row, on at least
+def running_furniture(rows: Sequence[PhysicalRow]) -> frozenset[tuple[int, str]]:
+    """Per table, texts that recur at its top or bottom, alone in a row, on at least
     half of the table's pages (and two or more): running heads and feet ("IOM - ISCM
     events 2018", "Page 3 of 10", a bare page number) that a producer printed inside the
     table's area. Digits are folded so page numbers match. The share of pages is what
     tells them from the continued half of a row, which may repeat on a few pages of a
-    long release but not on every other one."""
-    pages: dict[str, set[int]] = {}
-    table_pages: set[int] = set()
+    long release but not on every other one. Counted table by table: a section label
+    that opens each of several one-page tables ("Complete" over a rate table printed
+    once per page) is a row of each, not a running head of the document."""
+    pages: dict[tuple[int, str], set[int]] = {}
+    table_pages: dict[int, set[int]] = {}
     for row in rows:
         if row.kind != "body":
             continue
-        table_pages.add(row.page)
+        table_pages.setdefault(row.table, set()).add(row.page)
         if not (row.first_on_page or row.last_on_page):
             continue
         texts = [c for c in row.cells if c.strip()]
         if len(texts) == 1:
-            pages.setdefault(_furniture_key(texts[0]), set()).add(row.page)
-    needed = max(2, len(table_pages) / 2)
-    return frozenset(k for k, v in pages.items() if len(v) >= needed)
+            pages.setdefault((row.table, _furniture_key(texts[0])), set()).add(row.page)
+    return frozenset(
+        key for key, v in pages.items() if len(v) >= max(2, len(table_pages[key[0]]) / 2)
+    )
 
 
 def usually_filled(rows: Sequence[PhysicalRow]) -> dict[int, frozenset[int]]:
@@ -101,6 +104,52 @@ def usually_filled(rows: Sequence[PhysicalRow]) -> dict[int, frozenset[int]]:
     }
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def value_shape(text: str) -> str:
+    """A cell's text with digit runs as "9" and letter runs as "a", whitespace
+    collapsed: "10/4/2012" -> "9/9/9", "150.00" -> "9.9", "15-17 May 2017" -> "9-9 a 9"."""
+    return _LETTER_RUN.sub("a", _DIGIT_RUN.sub("9", " ".join(text.split())))
+
+
+def value_shapes(rows: Sequence[PhysicalRow]) -> dict[int, dict[int, str]]:
+    """Per table, the columns whose body cells mostly (half or more, of three rows or
+    more) share one shape with digits in it -- dates, amounts, counts -- and that shape:
+    a cell of that shape is a whole value of its column, never half of one."""
+    cells: dict[int, dict[int, list[str]]] = {}
+    for row in rows:
+        if row.kind == "body":
+            per_column = cells.setdefault(row.table, {})
+            for k, cell in enumerate(row.cells):
+                per_column.setdefault(k, []).append(value_shape(cell))
+    out: dict[int, dict[int, str]] = {}
+    for table, per_column in cells.items():
+        shapes: dict[int, str] = {}
+        for k, column in per_column.items():
+            common = max(set(column), key=column.count)
+            if len(column) >= 3 and "9" in common and 2 * column.count(common) >= len(column):
+                shapes[k] = common
+        out[table] = shapes
+    return out
+
+
+def _own_values(
+    row: PhysicalRow, keys: tuple[str, ...], current: _Open, shapes: Mapping[int, str]
+) -> bool:
+    """Whether the row holds a whole value of its own (a date, an amount) in a column
+    where the open row already holds one: two whole values are two rows' cells, not the
+    halves of one cell that a page break split ("10/3/2012" then "10/4/2012")."""
+    return any(
+        k < len(row.cells)
+        and k < len(keys)
+        and value_shape(row.cells[k]) == shape
+        and value_shape("\n".join(current.lines.get(keys[k], []))) == shape
+        for k, shape in shapes.items()
+    )
+
+
 def _furniture_key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.split()).casefold())
 
@@ -110,13 +159,16 @@ def classify_row(
     keys: tuple[str, ...],
     current: _Open | None,
     profile: Profile,
-    running: frozenset[str] = frozenset(),
+    running: frozenset[tuple[int, str]] = frozenset(),
     filled: frozenset[int] = frozenset(),
+    shapes: Mapping[int, str] | None = None,
 ) -> Decision:
     """What a physical row is. The one place that decides.
 
     * ``header``: extract recognised the header row (Word and browsers repeat it).
-    * ``empty`` / ``furniture``: no text, or text the profile calls page furniture
+    * ``empty`` / ``furniture``: no text, a note inside the table's frame that layout
+      marked (kind ``note``: "Source: ...", a full-width cell of notes under the last
+      row), or text the profile calls page furniture
       ("Page 3 of 10"), or a single-cell text that recurs at the table's top or bottom
       on several pages (``running_furniture``) -- unless, at the top of a page, it is
       what completes the open row's date ("15–17 May" + "2017").
@@ -136,17 +188,22 @@ def classify_row(
 
     A profile without a completing column (the generic one): there a top-of-page row
     continues the one before when a column that nearly every row of the table fills
-    (``usually_filled``: a serial number, a date) is empty in it.
+    (``usually_filled``: a serial number, a date) is empty in it -- unless it holds a
+    whole value of its own where the row before already holds one (``shapes``, from
+    ``value_shapes``: a sparse genuine row, "Mancinis" with only its date and amount,
+    is a new row; the continued half of a split row holds only the rest of its cells).
     """
     if row.kind == "header":
         return "header"
+    if row.kind == "note":
+        return "furniture"
     if row.kind == "left_out":
         return "furniture" if row.note in FURNITURE_NOTES else "left_out"
     texts = [c for c in row.cells if c.strip()]
     if not texts:
         return "empty"
     furniture = profile.is_furniture(" ".join(texts)) or (
-        len(texts) == 1 and _furniture_key(texts[0]) in running
+        len(texts) == 1 and (row.table, _furniture_key(texts[0])) in running
     )
     cross_page = current is not None and current.last.page < row.page
     if current is None or not cross_page:
@@ -157,7 +214,9 @@ def classify_row(
         if furniture:
             return "furniture"
         gaps = any(not row.cells[k].strip() for k in filled if k < len(row.cells))
-        return "continuation" if gaps else "new"
+        if gaps and not _own_values(row, keys, current, shapes or {}):
+            return "continuation"
+        return "new"
     date_key = completing.key
     assembled = {k: "\n".join(v) for k, v in current.lines.items()}
     if furniture:
@@ -238,6 +297,7 @@ def stitch(
     fill = profile.fill_down_keys
     running = running_furniture(rows)
     filled = usually_filled(rows)
+    shapes = value_shapes(rows)
     per_table: dict[int, int] = {}
     for row in rows:
         counts["physical_rows"] = counts.get("physical_rows", 0) + 1
@@ -248,7 +308,13 @@ def stitch(
             current = None
             previous_done = None
         decision = classify_row(
-            row, keys, current, profile, running, filled.get(row.table, frozenset())
+            row,
+            keys,
+            current,
+            profile,
+            running,
+            filled.get(row.table, frozenset()),
+            shapes.get(row.table, {}),
         )
         if decision in ("header", "furniture", "empty", "left_out"):
             name = {

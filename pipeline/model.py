@@ -13,7 +13,11 @@ from typing import Any, Literal
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, top-left origin (pdfplumber's convention)."""
 
-RowKind = Literal["header", "body", "left_out"]
+RowKind = Literal["header", "body", "note", "left_out"]
+"""A note is text inside a table's frame that is no row of it ("Source: ...", notes
+in a full-width cell under the last row): kept, so that it is counted, never a record.
+A ``left_out`` row holds words of the table's region that no cell took, with why
+(``layout.audit``)."""
 Stage = Literal["extract", "clean", "validate"]
 
 WORDS_LEFT_OUT = "words_left_out:"

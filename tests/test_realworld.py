@@ -4,6 +4,7 @@ multi-page tables, repair their page-split rows, and never crash."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import subprocess
 import sys
@@ -145,3 +146,70 @@ def test_spanning_cell_text_stays_in_one_cell(generic_out: tuple[Path, Any]) -> 
         "2010",
         "2011",
     ]
+
+
+def test_schools_sparse_row_after_a_page_break_is_its_own_row(
+    generic_out: tuple[Path, Any],
+) -> None:
+    """Page 4 opens with "Mancinis", its own date and amount and nothing else: a new
+    row, not the rest of page 3's last row (which would read "10/3/2012 10/4/2012")."""
+    out, _ = generic_out
+    rows = _table(out, "schools-1")
+    assert len(rows) == 221
+    anders, mancinis = next(
+        (a, b) for a, b in itertools.pairwise(rows) if b["Last Name"] == "Mancinis"
+    )
+    assert (anders["Last Name"], anders["Date"], anders["Amount"]) == (
+        "Anders",
+        "10/3/2012",
+        "150.00",
+    )
+    assert (anders["page_start"], anders["page_end"]) == ("3", "3")
+    assert [mancinis[k] for k in list(mancinis)[3:]] == [
+        "4",
+        "4",
+        "Mancinis",
+        *[""] * 7,
+        "10/4/2012",
+        "150.00",
+    ]
+
+
+NICS = "nics-background-checks-2015-11"
+
+
+def test_nics_one_state_per_row_under_rules_every_five_rows(
+    generic_out: tuple[Path, Any],
+) -> None:
+    """A rule only every five rows: each printed line is a row (55 states and
+    territories, then Totals), the columns named by their group headers, and the data
+    checks itself: each column's states add up to its Totals."""
+    out, _ = generic_out
+    rows = _table(out, f"{NICS}-1")
+    labels = list(rows[0])[5:]
+    assert len(labels) == 25
+    assert labels[:3] == ["State / Territory", "Permit", "Handgun"]
+    assert labels[7] == "Pre-Pawn Handgun" and labels[-1] == "Totals"
+    assert "Return to Seller - Private Sale Long Gun" in labels
+    states = [r["State / Territory"] for r in rows]
+    assert len(states) == 56 and len(set(states)) == 56
+    assert states[:3] == ["Alabama", "Alaska", "Arizona"] and states[-1] == "Totals"
+    assert rows[-2]["Totals"] == "5,017" and rows[0]["Totals"] == "71,137"
+
+    def count(text: str) -> int:
+        return int(text.replace(",", "").replace(" ", "") or 0)
+
+    for label in labels[1:]:
+        assert sum(count(r[label]) for r in rows[:-1]) == count(rows[-1][label]), label
+
+
+def test_nics_title_and_notes_inside_the_frame_are_not_rows(
+    generic_out: tuple[Path, Any],
+) -> None:
+    out, _ = generic_out
+    entry = _report(out)[f"{NICS}.pdf"]
+    assert entry["tables_found"] == 1
+    assert entry["furniture_rows_dropped"] == 1  # the NOTES / DISCLAIMERS cell
+    with (out / "documents.csv").open(encoding="utf-8", newline="") as f:
+        titles = {d["source_file"]: d["title"] for d in csv.DictReader(f)}
+    assert titles[f"{NICS}.pdf"] == "NICS Firearm Background Checks November - 2015"

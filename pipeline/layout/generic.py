@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from pipeline.layout.engine import (
     Grid,
@@ -27,8 +28,26 @@ from pipeline.layout.engine import (
     profile_table_rows,
     word_ids,
 )
+from pipeline.layout.headers import column_names
+from pipeline.layout.ruled import (
+    Box,
+    GridTable,
+    above_parts,
+    caption_bands,
+    cell_sides,
+    centre_in,
+    grid_box,
+    header_band_count,
+    header_parts,
+    lines_above,
+    merged_cells,
+    notes_top,
+    separating_edges,
+    split_by_baselines,
+    table_grids,
+)
 from pipeline.layout.stream import find_stream_table, place_chunks
-from pipeline.model import PhysicalRow, TableLayout
+from pipeline.model import PhysicalRow, RowKind, TableLayout
 from pipeline.profiles import Profile
 
 
@@ -51,14 +70,12 @@ def unique_labels(texts: Sequence[str]) -> tuple[str, ...]:
 _GENERIC_RESERVED = {"source_file", "table_index", "row_index", "page_start", "page_end"}
 
 
-def _into_spanning_cell(w: Word, grid: Grid) -> Word:
-    """A word in a cell spanning several columns belongs to the span's first column."""
-    cx, cy = (w["x0"] + w["x1"]) / 2, _mid(w)
-    for x0, top, x1, bottom in grid.cells:
-        if x0 <= cx <= x1 and top <= cy <= bottom:
-            if any(x0 + 2 < x < x1 - 2 for x in grid.xs):
-                return {**w, "column_x": x0 + 0.5}
-            break
+def _into_merged_cell(w: Word, merged: Sequence[Box]) -> Word:
+    """A word in a merged cell (one text spanning several columns: ``ruled.merged_cells``)
+    belongs to the span's first column."""
+    for box in merged:
+        if centre_in(w, box):
+            return {**w, "column_x": box[0] + 0.5}
     return w
 
 
@@ -81,106 +98,221 @@ def table_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
 def generic_table_rows(
     content: PageContent, profile: Profile, state: LayoutState
 ) -> Iterator[PhysicalRow]:
-    """A profile without columns: the page's ruled grids where it has any, else the
-    unruled table its text's alignment shows."""
-    if content.grids:
-        yield from _grid_rows(content, profile, state)
+    """A profile without columns: the page's ruled tables where it has any (grids that
+    are tables, not frames or banners: ``ruled.table_grids``), else the unruled table
+    its text's alignment shows."""
+    tables = table_grids(content.grids, content.words) if content.grids else []
+    if tables:
+        yield from _grid_rows(content, profile, state, tables)
     else:
         yield from stream_rows(content, state)
 
 
-def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> Iterator[PhysicalRow]:
-    """Each ruled grid pdfplumber finds locates a table and its columns;
-    rows are then cut exactly as for a profile table (rules, the open band a page break
-    leaves under the last rule or above the first, merged cells), so a half row that
-    pdfplumber's own finder would drop is kept.
+def _grid_rows(
+    content: PageContent, profile: Profile, state: LayoutState, tables: Sequence[GridTable]
+) -> Iterator[PhysicalRow]:
+    """The page's ruled tables, top to bottom. A table's region reaches up and down to
+    its neighbours (so the open band a page break leaves above its first rule or under
+    its last is kept); a table drawn inside another's cell is read within its own frame,
+    after the others, and leaves the open table of the page as it was."""
+    lines = page_lines(content.words, content.number, state) if content.words else []
+    if not lines:
+        return
+    outer = [t for t in tables if not t.nested]
+    for k, table in enumerate(outer):
+        lo = outer[k - 1].grid.ys[-1] if k else float("-inf")
+        hi = outer[k + 1].grid.ys[0] if k + 1 < len(outer) else float("inf")
+        follows = k == 0 and state.last_page_with_rows == content.number - 1
+        place = _Place(lo, hi, first=k == 0, last=k == len(outer) - 1, follows=follows)
+        yield from _grid_table_rows(content, profile, state, lines, table, place)
+    for table in tables:
+        if table.nested:
+            saved = (state.layout, state.header_rows, state.last_page_with_rows)
+            box = grid_box(table.grid)
+            place = _Place(box[1] - 1.0, box[3] + 1.0, first=True, last=True, follows=False)
+            yield from _grid_table_rows(content, profile, state, lines, table, place)
+            state.layout, state.header_rows, state.last_page_with_rows = saved
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a grid's table stands on its page: the heights its region may take words
+    from, whether it is the page's first and last table, and whether it may go on from
+    the previous page's last table."""
+
+    lo: float
+    hi: float
+    first: bool
+    last: bool
+    follows: bool
+
+
+def _grid_table_rows(
+    content: PageContent,
+    profile: Profile,
+    state: LayoutState,
+    lines: Sequence[_Line],
+    table: GridTable,
+    place: _Place,
+) -> Iterator[PhysicalRow]:
+    """One grid's table: its columns are the grid's; rows are cut exactly as for a
+    profile table (rules, the open band a page break leaves under the last rule or above
+    the first, merged cells), so a half row that pdfplumber's own finder would drop is
+    kept; rows a producer did not rule apart are told apart by their lines' numbers
+    (``ruled.split_by_baselines``).
 
     A grid continues the open table when its columns line up with it and it either
     repeats the header rows or is the page's first grid right after the open table
-    reached the previous page's end; otherwise its first row is the header of a new one."""
-    lines = page_lines(content.words, content.number, state) if content.words else []
-    grids = content.grids
-    if not lines:
-        return
-    for g_index, grid in enumerate(grids):
-        bounds = list(grid.xs)
-        lo = grids[g_index - 1].ys[-1] if g_index else float("-inf")
-        hi = grids[g_index + 1].ys[0] if g_index + 1 < len(grids) else float("inf")
+    reached the previous page's end; otherwise its first rows (a caption, then a header
+    of one row or several: ``ruled``) open a new one."""
+    grid = table.grid
+    bounds = list(grid.xs)
+    if not table.nested:
         bounds = _with_outside_labels(bounds, grid, content.words)
-        # words, not lines: a label left of the grid or a stray glyph past its last rule
-        # must not drop the line it stands on
-        region = _group_lines(
-            [
-                w
-                for w in content.words
-                if lo < _mid(w) < hi and bounds[0] - 2 <= (w["x0"] + w["x1"]) / 2 <= bounds[-1] + 2
-            ]
+    # words, not lines: a label left of the grid or a stray glyph past its last rule
+    # must not drop the line it stands on
+    region = _group_lines(
+        [
+            w
+            for w in content.words
+            if place.lo < _mid(w) < place.hi
+            and bounds[0] - 2 <= (w["x0"] + w["x1"]) / 2 <= bounds[-1] + 2
+            and not any(centre_in(w, hole) for hole in table.holes)
+        ]
+    )
+    grid_bands = [
+        _Band(a, b, False, [ln for ln in region if a <= _line_mid(ln) <= b], True)
+        for a, b in itertools.pairwise(grid.ys)
+    ]
+    merged = merged_cells(grid, [w for ln in region for w in ln.words])
+    into_cell = functools.partial(_into_merged_cell, merged=merged)
+    texts_of = [
+        _cells_of_band([into_cell(w) for ln in b.lines for w in ln.words], bounds)
+        for b in grid_bands
+    ]
+    if not any(b.lines for b in grid_bands):
+        return
+    layout = state.layout
+    same = layout is not None and _same_columns(layout.bounds, bounds)
+    repeats = same and bool(state.header_rows) and texts_of[0][0] == state.header_rows[0]
+    over = lines_above(region, grid, bounds)
+    if same and layout is not None and (repeats or place.follows):
+        opened = layout.table
+        n_header = next(
+            (
+                k
+                for k, (texts, _) in enumerate(texts_of[: len(state.header_rows)])
+                if texts != state.header_rows[k]
+            ),
+            min(len(texts_of), len(state.header_rows)),
         )
-        grid_bands = [
-            _Band(a, b, False, [ln for ln in region if a <= _line_mid(ln) <= b], True)
-            for a, b in itertools.pairwise(grid.ys)
-        ]
-        texts_of = [
-            _cells_of_band(
-                [_into_spanning_cell(w, grid) for ln in b.lines for w in ln.words], bounds
-            )
-            for b in grid_bands
-        ]
-        if not any(b.lines for b in grid_bands):
-            continue
-        layout = state.layout
-        same = layout is not None and _same_columns(layout.bounds, bounds)
-        repeats = same and bool(state.header_rows) and texts_of[0][0] == state.header_rows[0]
-        follows = g_index == 0 and state.last_page_with_rows == content.number - 1
-        if same and layout is not None and (repeats or follows):
-            table = layout.table
-            n_header = next(
-                (
-                    k
-                    for k, (texts, _) in enumerate(texts_of[: len(state.header_rows)])
-                    if texts != state.header_rows[k]
-                ),
-                min(len(texts_of), len(state.header_rows)),
-            )
-        else:
-            above = [ln for ln in lines if ln.bottom <= grid.ys[0] + 1]
-            table = _open_table(state, [t for t, _ in texts_of[:3]], bounds, True, content, above)
-            n_header = 1
-        for k in range(n_header):
-            texts, italic = texts_of[k]
-            yield PhysicalRow(
-                table=table.index,
-                page=content.number,
-                bbox=(bounds[0], grid.ys[k], bounds[-1], grid.ys[k + 1]),
-                columns=tuple(bounds),
-                cells=texts,
-                italic=italic,
-                kind="header",
-                word_ids=word_ids(_words(grid_bands[k])),
-            )
-        body_top = grid.ys[n_header] if n_header else grid.ys[0]
-        # above the first rule only when the table goes on from the previous page
-        candidates = [
-            ln for ln in region if _line_mid(ln) > body_top or (n_header == 0 and follows)
-        ]
-        kept, ended, _ = _table_lines(candidates, bounds, profile, content, True, state)
-        bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
-        if ended:
-            bands = _without_trailing_note(bands, bounds, state)
-        last_grid = g_index == len(grids) - 1
-        yield from body_rows(
-            bands,
-            content.horizontal,
-            bounds,
-            table.index,
-            content.number,
-            into_cell=functools.partial(_into_spanning_cell, grid=grid),
-            first=g_index == 0,
-            last=last_grid,
+        # without its header repeated, what stands over the first rule goes on from
+        # the previous page (a row the page break split), it heads nothing
+        over = over if n_header else []
+    else:
+        opened, n_header = _open_grid_table(
+            state, content, lines, grid, grid_bands, bounds, merged, over
         )
-        state.last_page_with_rows = content.number if last_grid and not ended else 0
-        if ended:
-            state.layout = None
+    # header labels printed over the grid's top rule, then the grid's header rows
+    heads = [(ln.top, ln.bottom, _cells_of_band(ln.words, bounds), ln.words) for ln in over]
+    heads += [
+        (grid.ys[k], grid.ys[k + 1], texts_of[k], _words(grid_bands[k])) for k in range(n_header)
+    ]
+    yield from _rows_of_kind("header", heads, bounds, opened.index, content.number)
+    body_top = grid.ys[n_header] if n_header else grid.ys[0]
+    # above the first rule only when the table goes on from the previous page
+    candidates = [
+        ln for ln in region if _line_mid(ln) > body_top or (n_header == 0 and place.follows)
+    ]
+    # the grid's cells are its column rules too: a table drawn as filled cells has no
+    # other, and a line at a height where none runs is outside the table
+    drawn = replace(content, vertical=[*content.vertical, *cell_sides(grid)])
+    kept, ended, _ = _table_lines(candidates, bounds, profile, drawn, True, state)
+    bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
+    if ended:
+        bands = _without_trailing_note(bands, bounds, state)
+    notes_at = notes_top(grid, [t for t, _ in texts_of], n_header, merged)
+    notes = [b for b in bands if notes_at is not None and _band_mid(b) > notes_at]
+    bands = [b for b in bands if b not in notes]
+    bands = split_by_baselines(bands, bounds, into_cell)
+    yield from body_rows(
+        bands,
+        [*content.horizontal, *separating_edges(bands, bounds, into_cell, grid)],
+        bounds,
+        opened.index,
+        content.number,
+        into_cell=into_cell,
+        first=place.first,
+        last=place.last,
+    )
+    yield from _rows_of_kind(
+        "note",
+        [(b.top, b.bottom, _cells_of_band(_words(b), bounds), _words(b)) for b in notes],
+        bounds,
+        opened.index,
+        content.number,
+    )
+    ended = ended or bool(notes)
+    state.last_page_with_rows = content.number if place.last and not ended else 0
+    if ended:
+        state.layout = None
+
+
+def _rows_of_kind(
+    kind: RowKind,
+    rows: Sequence[tuple[float, float, tuple[tuple[str, ...], tuple[bool, ...]], list[Word]]],
+    bounds: Sequence[float],
+    table: int,
+    page: int,
+) -> Iterator[PhysicalRow]:
+    """Header or note rows: (top, bottom, (cells, italic), words) each."""
+    for top, bottom, (texts, italic), words in rows:
+        yield PhysicalRow(
+            table=table,
+            page=page,
+            bbox=(bounds[0], top, bounds[-1], bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=italic,
+            kind=kind,
+            word_ids=word_ids(words),
+        )
+
+
+def _band_mid(band: _Band) -> float:
+    return (band.top + band.bottom) / 2
+
+
+def _open_grid_table(
+    state: LayoutState,
+    content: PageContent,
+    lines: Sequence[_Line],
+    grid: Grid,
+    bands: Sequence[_Band],
+    bounds: list[float],
+    merged: Sequence[Box],
+    over: Sequence[_Line],
+) -> tuple[TableLayout, int]:
+    """A new table from a grid's first rows, and how many rows they are: a caption (its
+    text goes to the title with the lines above the grid), then the header, each
+    column named by every part of the header above it (``headers.column_names``),
+    the labels printed ``over`` the grid's top rule first."""
+    texts = [_cells_of_band([w for ln in b.lines for w in ln.words], bounds)[0] for b in bands]
+    skip = caption_bands(grid, texts, merged)
+    n = header_band_count(grid, [b.lines for b in bands], skip, bounds, content.vertical)
+    header_lines = [ln for b in bands[skip : skip + n] for ln in b.lines]
+    parts = above_parts(over, bounds) + header_parts(header_lines, bounds, grid, content.vertical)
+    labels = column_names(parts, len(bounds) - 1)
+    top = over[0].top - 0.5 if over else grid.ys[0] + 1
+    above = [ln for ln in lines if ln.bottom <= top]
+    above += [ln for b in bands[:skip] for ln in b.lines]
+    into_cell = functools.partial(_into_merged_cell, merged=merged)
+    header_rows = [
+        _cells_of_band([into_cell(w) for ln in b.lines for w in ln.words], bounds)[0]
+        for b in bands[: skip + n]
+    ]
+    table = _open_table(state, header_rows, bounds, True, content, above, labels)
+    return table, skip + n
 
 
 def _open_table(
@@ -190,11 +322,13 @@ def _open_table(
     ruled: bool,
     content: PageContent,
     above: Sequence[_Line],
+    names: Sequence[str] | None = None,
 ) -> TableLayout:
-    """A new table, named by its first header row; the document's first table takes its
-    title from the lines ``above`` it. It becomes the open table later pages continue."""
+    """A new table, named by its first header row (or by ``names``, one per column, for
+    a header of several rows); the document's first table takes its title from the lines
+    ``above`` it. It becomes the open table later pages continue."""
     index = len(state.tables) + 1
-    labels = unique_labels(header_rows[0])
+    labels = unique_labels(header_rows[0] if names is None else names)
     table = TableLayout(index, labels, labels, content.number)
     state.tables.append(table)
     if index == 1:
@@ -260,9 +394,9 @@ def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRo
             cells=texts,
             italic=italic,
             kind="header" if k < n_header else "body",
-            word_ids=word_ids(line.words),
             first_on_page=k == n_header,
             last_on_page=k == len(found.lines) - 1,
             open_bottom=k == len(found.lines) - 1,
+            word_ids=word_ids(line.words),
         )
     state.last_page_with_rows = content.number
