@@ -26,7 +26,7 @@ from pipeline.layout.engine import (
     page_lines,
     profile_table_rows,
 )
-from pipeline.layout.stream import find_stream_table, place_chunks
+from pipeline.layout.stream import StreamTable, find_stream_tables
 from pipeline.model import PhysicalRow, TableLayout
 from pipeline.profiles import Profile
 
@@ -188,11 +188,13 @@ def _open_table(
     ruled: bool,
     content: PageContent,
     above: Sequence[_Line],
+    names: Sequence[str] | None = None,
 ) -> TableLayout:
-    """A new table, named by its first header row; the document's first table takes its
-    title from the lines ``above`` it. It becomes the open table later pages continue."""
+    """A new table, named by its first header row (or by ``names``, its header rows
+    joined); the document's first table takes its title from the lines ``above`` it. It
+    becomes the open table later pages continue."""
     index = len(state.tables) + 1
-    labels = unique_labels(header_rows[0])
+    labels = unique_labels(header_rows[0] if names is None else names)
     table = TableLayout(index, labels, labels, content.number)
     state.tables.append(table)
     if index == 1:
@@ -230,26 +232,56 @@ def _on_rows(words: Sequence[Word], grid: Grid) -> int:
 
 
 def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRow]:
-    """The page's unruled table, one row per visual line. It continues the open table
-    when its columns line up with it (its header then repeats, or it has none)."""
+    """The page's unruled tables, one row per visual line. The first continues the open
+    table when its columns line up with it and it repeats the open table's header or
+    prints none; the others, and any other, open a table of their own."""
     lines = page_lines(content.words, content.number) if content.words else []
-    found = find_stream_table(lines)
-    if found is None:
-        return
+    tables = find_stream_tables(lines, content.horizontal)
+    for t_index, found in enumerate(tables):
+        yield from _stream_table_rows(content, state, found, lines, first=t_index == 0)
+    if tables:
+        state.last_page_with_rows = content.number
+
+
+def _stream_table_rows(
+    content: PageContent,
+    state: LayoutState,
+    found: StreamTable,
+    lines: Sequence[_Line],
+    first: bool,
+) -> Iterator[PhysicalRow]:
     bounds = found.bounds
-    placed = [place_chunks(ln, bounds) for ln in found.lines]
-    texts_of = [_cells_of_band(words, bounds) for words in placed]
     layout = state.layout
     same = layout is not None and len(layout.bounds) == len(bounds)
-    if same and layout is not None and state.last_page_with_rows == content.number - 1:
+    repeats = bool(found.header_rows) and found.header_rows == state.header_rows
+    if (
+        first
+        and same
+        and layout is not None
+        and state.last_page_with_rows == content.number - 1
+        and (repeats or not found.header_rows)
+    ):
         table = layout.table
-        n_header = 1 if state.header_rows and texts_of[0][0] == state.header_rows[0] else 0
-        bounds = layout.bounds if n_header == 0 else bounds
+        bounds = bounds if repeats else layout.bounds
     else:
-        above = [ln for ln in lines if ln.bottom <= found.lines[0].top]
-        table = _open_table(state, [texts_of[0][0]], bounds, False, content, above)
-        n_header = 1
-    for k, (line, (texts, italic)) in enumerate(zip(found.lines, texts_of, strict=True)):
+        top = (found.header or found.lines)[0].top
+        above = [ln for ln in lines if ln.bottom <= top]
+        table = _open_table(
+            state, found.header_rows, bounds, False, content, above, names=found.names
+        )
+    for line, texts in zip(found.header, found.header_rows, strict=True):
+        yield PhysicalRow(
+            table=table.index,
+            page=content.number,
+            bbox=(bounds[0], line.top, bounds[-1], line.bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=tuple(False for _ in texts),
+            kind="header",
+        )
+    last = len(found.lines) - 1
+    for k, line in enumerate(found.lines):
+        texts, italic = _cells_of_band(line.words, bounds)
         yield PhysicalRow(
             table=table.index,
             page=content.number,
@@ -257,9 +289,8 @@ def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRo
             columns=tuple(bounds),
             cells=texts,
             italic=italic,
-            kind="header" if k < n_header else "body",
-            first_on_page=k == n_header,
-            last_on_page=k == len(found.lines) - 1,
-            open_bottom=k == len(found.lines) - 1,
+            kind="body",
+            first_on_page=k == 0,
+            last_on_page=k == last,
+            open_bottom=k == last,
         )
-    state.last_page_with_rows = content.number

@@ -1,30 +1,57 @@
-"""stream: a table without ruling lines, its columns inferred from the text's alignment.
+"""stream: tables without ruling lines, their columns inferred from the text's alignment.
 
-The idea of tabula's and camelot's stream modes, kept small:
+The idea of tabula's and camelot's stream modes (and of Nurminen's text edges), judged
+against the type size rather than fixed tolerances:
 
-* a line's words are grouped into **chunks**: words closer than a column gap (judged
-  against the type size) are one cell's text;
-* the **table region** is the longest run of lines where most lines have two chunks
-  or more (a title, prose or a page number above or below is not in it);
-* **columns** are the white x-runs that no chunk of the region's body lines covers
-  (the "rivers" between columns); the first lines are left out of that count, since a
-  header cell may span several columns ("Percent Fuel Savings" over four);
-* each visual line is a row, as those tools do; each chunk goes to the column it
-  overlaps most (a header cell wider than its column stays whole).
+* a line's words are grouped into **chunks**: words closer than a column gap are one
+  cell's text. A line of two chunks or more is *evidence* of a table;
+* **columns** are voted for by the evidence lines, word by word: an x position is a
+  column boundary where lines have a cell gap (wider than a word space for their type)
+  and next to no line has a word across it (``separators``). Words, not chunks, vote:
+  two cells printed a word space apart ("INC WILL ROGERS") still show the river other
+  rows leave, and a spanning header cell or a stray outlier cannot veto a boundary
+  that the body agrees on;
+* the **body** is a run of lines from the first to the last evidence line, between
+  prose (a line of one long chunk) and wide vertical gaps; several runs on a page are
+  several tables, and a page set in two columns of prose is first cut at its gutter;
+* the **header** is read upwards from the body: lines packed tightly above it, up to a
+  ruling line across the table, a wide gap, or a title (larger type, a long line);
+  section labels ("Caste/tribe", "Class A") that fill only the first column stay rows;
+* each visual line is a row, as those tools do, and each word goes to the column its
+  centre falls in; in a header line, a piece of text over several columns' body text (a
+  group header, "Modern method") goes to every column it spans.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
+import re
 import statistics
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-from pipeline.layout.engine import Word, WordRun, _Line
+from pipeline.layout.engine import (
+    Word,
+    WordRun,
+    _cells_of_band,
+    _crosses,
+    _group_lines,
+    _join_words,
+    _Line,
+    _rule_ys,
+)
+from pipeline.layout.headers import join_header_rows
 
-CHUNK_GAP = 0.9  # a gap wider than this many type sizes separates two cells' texts
-HEADER_LINES = 3  # lines at the top of a region that may span columns
-MAX_REGION_GAP = 3.5  # line heights: a wider vertical gap ends the table region
+CHUNK_GAP = 0.9  # type sizes: a wider gap on a line separates two cells' texts
+CELL_GAP = 0.8  # type sizes: a gap this wide at a boundary is between cells
+WORD_SPACE = 0.45  # type sizes: a narrower gap is a word space inside one cell's text
+MAX_REGION_GAP = 3.5  # line heights: a wider vertical gap ends a table
+PROSE_WIDTH = 0.6  # a line of one chunk this wide (share of the text width) is prose
+PROSE_WORDS = 5  # ... with at least this many words
+TITLE_SIZE = 1.2  # type this much larger than the body's is a title, not a header
+HEADER_GAP = 0.8  # line heights: header lines are packed at most this far apart
+STEP = 0.5  # pt: the x resolution of the column vote
 
 
 @dataclass
@@ -34,14 +61,30 @@ class Chunk(WordRun):
 
 @dataclass
 class StreamTable:
-    """A table found by alignment: its lines (one row each) and column boundaries."""
+    """A table found by alignment: its header lines, its body lines (one row each), the
+    column boundaries (left edge, boundaries, right edge) and the header's cell texts,
+    one tuple per header line (a group header repeated in every column it spans)."""
 
+    header: list[_Line]
     lines: list[_Line]
     bounds: list[float]
+    header_rows: list[tuple[str, ...]] = field(default_factory=list)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """One name per column, the header rows joined (``headers.join_header_rows``)."""
+        if not self.header_rows:
+            return tuple("" for _ in self.bounds[1:])
+        return join_header_rows(self.header_rows)
 
 
 def _size(w: Word) -> float:
     return float(w["bottom"] - w["top"])
+
+
+def type_size(words: Sequence[Word]) -> float:
+    """The median glyph height of the words: what a gap is judged against."""
+    return statistics.median(_size(w) for w in words) if words else 0.0
 
 
 def chunks(line: _Line, v_rules: Sequence[float] = ()) -> list[Chunk]:
@@ -59,96 +102,440 @@ def chunks(line: _Line, v_rules: Sequence[float] = ()) -> list[Chunk]:
     return out
 
 
-def _region_runs(lines: Sequence[_Line], multi: Sequence[bool]) -> list[tuple[int, int]]:
-    """Runs [i, j) of lines with no wide vertical gap, that start and end at a line of
-    several chunks."""
-    runs: list[tuple[int, int]] = []
-    start: int | None = None
-    last_multi: int | None = None
-    for i, line in enumerate(lines):
-        if start is not None and i > 0:
-            gap = line.top - lines[i - 1].bottom
-            if gap > MAX_REGION_GAP * max(line.height, 1.0):
-                if last_multi is not None:
-                    runs.append((start, last_multi + 1))
-                start, last_multi = None, None
-        if multi[i]:
-            if start is None:
-                start = i
-            last_multi = i
-    if start is not None and last_multi is not None:
-        runs.append((start, last_multi + 1))
-    return runs
-
-
 def _has_text(chunk: Chunk) -> bool:
     """A bullet or a dash before a list item is not a cell: a bulleted list is no table."""
     return any(ch.isalnum() for w in chunk.words for ch in w["text"])
 
 
-def table_region(lines: Sequence[_Line]) -> tuple[int, int] | None:
-    """The lines [i, j) of the page's main unruled table: of the runs of lines without
-    a wide gap, the one with most multi-chunk lines (at least two)."""
-    multi = [sum(1 for c in chunks(ln) if _has_text(c)) >= 2 for ln in lines]
-    runs = _region_runs(lines, multi)
-    scored = [(sum(multi[i:j]), -i, (i, j)) for i, j in runs]
-    if not scored:
-        return None
-    best = max(scored)
-    return best[2] if best[0] >= 2 else None
+def is_evidence(line: _Line) -> bool:
+    """A line of two cells' texts or more: what a table's body is made of."""
+    return sum(1 for c in chunks(line) if _has_text(c)) >= 2
 
 
-def _coverage_gaps(spans: Sequence[tuple[float, float]], lo: float, hi: float) -> list[float]:
-    """Middles of the x-runs in (lo, hi) covered by no span."""
-    gaps: list[float] = []
-    edge = lo
-    for a, b in sorted(spans):
-        if a - edge >= 0.5:
-            gaps.append((edge + a) / 2)
-        edge = max(edge, b)
-    return [g for g in gaps if lo < g < hi]
+# --------------------------------------------------------------------------- columns
 
 
-def column_bounds(lines: Sequence[_Line]) -> list[float]:
-    """Left edge, the boundaries between columns, right edge: boundaries where no body
-    chunk lies (the first ``HEADER_LINES`` lines do not count when the body is long
-    enough, so a spanning header cell cannot merge the columns under it)."""
-    parts = [chunks(ln) for ln in lines]
-    body = parts[HEADER_LINES:] if len(parts) > 2 * HEADER_LINES else parts
-    spans = [(c.x0, c.x1) for p in body if len(p) >= 2 for c in p]
-    if not spans:
-        spans = [(c.x0, c.x1) for p in body for c in p]
-    left = min(c.x0 for p in parts for c in p)
-    right = max(c.x1 for p in parts for c in p)
-    inner = _coverage_gaps(spans, min(a for a, _ in spans), max(b for _, b in spans))
-    return [left - 1.0, *inner, right + 1.0]
+def separators(lines: Sequence[_Line], lo: float, hi: float) -> list[float]:
+    """Column boundaries inside (lo, hi) voted for by the lines, word by word.
 
+    At each x (every ``STEP`` pt) a line *supports* a boundary when two of its
+    neighbouring words lie on either side, a cell gap apart (``CELL_GAP`` type sizes:
+    more than a word space), and *vetoes* it when one of its words lies across x, or
+    two of its words a word space apart (one cell's text: "Long 1" over a river). A
+    boundary is where enough lines support (a fifth of them, at least two) and next to
+    none veto (a tenth: a spanning header cell, an overflowing label). Of such a run of
+    x, the boundary is the middle of the part fewest words cross."""
+    n_steps = int((hi - lo) / STEP) + 2
+    cover = [0] * (n_steps + 1)
+    support = [0] * (n_steps + 1)
 
-def place_chunks(line: _Line, bounds: Sequence[float]) -> list[Word]:
-    """The line's words, each chunk pinned (``column_x``) to the column it overlaps most."""
-    out: list[Word] = []
-    for chunk in chunks(line):
-        best, best_overlap = 0, -1.0
-        for k in range(len(bounds) - 1):
-            overlap = min(chunk.x1, bounds[k + 1]) - max(chunk.x0, bounds[k])
-            if overlap > best_overlap:
-                best, best_overlap = k, overlap
-        centre = (bounds[best] + bounds[best + 1]) / 2
-        out.extend({**w, "column_x": centre} for w in chunk.words)
+    def index(x: float) -> int:
+        return min(max(int(math.floor((x - lo) / STEP)), 0), n_steps)
+
+    for line in lines:
+        words = sorted(line.words, key=lambda w: w["x0"])
+        em = type_size(words)
+        for w in words:
+            a, b = index(w["x0"]) + 1, index(w["x1"])
+            if a <= b:
+                cover[a] += 1
+                cover[b + 1] -= 1
+        for a, b in itertools.pairwise(words):
+            gap = b["x0"] - a["x1"]
+            i, j = index(a["x1"]) + 1, index(b["x0"])
+            if i > j:
+                continue
+            if gap >= CELL_GAP * em:
+                support[i] += 1
+                support[j + 1] -= 1
+            elif gap < WORD_SPACE * em:  # a word space: one cell's text runs across
+                cover[i] += 1
+                cover[j + 1] -= 1
+    covers = list(itertools.accumulate(cover[:n_steps]))
+    supports = list(itertools.accumulate(support[:n_steps]))
+    n = len(lines)
+    need = min(n, max(2, math.ceil(0.2 * n)))
+    tolerated = n // 10
+    ok = [s >= need and c <= tolerated for s, c in zip(supports, covers, strict=True)]
+    out: list[float] = []
+    for good, run in itertools.groupby(range(n_steps), key=lambda k: ok[k]):
+        ks = list(run)
+        if not good:
+            continue
+        least = min(covers[k] for k in ks)
+        best = max(
+            (list(g) for c, g in itertools.groupby(ks, key=lambda k: covers[k]) if c == least),
+            key=len,
+        )
+        x = lo + STEP * (best[0] + best[-1]) / 2
+        if lo < x < hi:
+            out.append(x)
     return out
 
 
-def find_stream_table(lines: Sequence[_Line]) -> StreamTable | None:
-    """The page's unruled table, or None when no run of lines has two columns."""
-    region = table_region(lines)
-    if region is None:
-        return None
-    table_lines = list(lines[region[0] : region[1]])
-    bounds = column_bounds(table_lines)
-    if len(bounds) < 3:
-        return None
-    return StreamTable(table_lines, bounds)
+ALIGN = 1.0  # pt: edges this close are aligned
 
 
-def median_size(lines: Sequence[_Line]) -> float:
+def aligned_separators(lines: Sequence[_Line], taken: Sequence[float]) -> list[float]:
+    """Boundaries that only alignment shows: two columns printed closer than a cell
+    gap ("648765 AAA", a phone number and a date), where the left words of several
+    lines end at one x (a right-aligned column) and the right words start at one x, and
+    the left words differ (three texts at least: "OKLAHOMA CITY" repeated, or "Net Asset
+    Value at" / "Net Asset Value per", is one cell's text). No word may lie across the
+    boundary, and none is added next to one already ``taken``."""
+    pairs: list[tuple[float, float, str]] = []
+    for line in lines:
+        words = sorted(line.words, key=lambda w: w["x0"])
+        em = type_size(words)
+        pairs += [
+            (a["x1"], b["x0"], a["text"])
+            for a, b in itertools.pairwise(words)
+            if 0 < b["x0"] - a["x1"] < CELL_GAP * em
+        ]
+    need = max(3, math.ceil(0.2 * len(lines)))
+    every = [w for ln in lines for w in ln.words]
+    em = type_size(every)
+    out: list[float] = []
+    for group in _clusters(pairs, key=lambda p: p[0]):
+        for aligned in _clusters(group, key=lambda p: p[1]):
+            if len(aligned) < need or len({p[2] for p in aligned}) < 3:
+                continue
+            x = (max(p[0] for p in aligned) + min(p[1] for p in aligned)) / 2
+            crossed = any(w["x0"] < x < w["x1"] for w in every)
+            near = any(abs(x - t) < 2 * em for t in [*taken, *out])
+            if not crossed and not near:
+                out.append(x)
+    return out
+
+
+def _clusters(
+    items: Sequence[tuple[float, float, str]], key: Callable[[tuple[float, float, str]], float]
+) -> list[list[tuple[float, float, str]]]:
+    """Items whose ``key`` values lie within ``ALIGN`` of their group's first."""
+    groups: list[list[tuple[float, float, str]]] = []
+    for item in sorted(items, key=key):
+        if groups and key(item) - key(groups[-1][0]) <= ALIGN:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def column_bounds(lines: Sequence[_Line]) -> list[float]:
+    """Left edge, the boundaries between columns, right edge, voted for by the lines of
+    two chunks or more (``separators``, then ``aligned_separators``)."""
+    evidence = [ln for ln in lines if is_evidence(ln)] or list(lines)
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    voted = separators(evidence, left, right)
+    inner = sorted([*voted, *aligned_separators(evidence, voted)])
+    return [left - 1.0, *inner, right + 1.0]
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def _is_prose(line: _Line, width: float) -> bool:
+    """A line of one long chunk across most of the text's width: a paragraph, a title,
+    a note -- it ends a table (a table's rows are cells)."""
+    parts = [c for c in chunks(line) if _has_text(c)]
+    return (
+        len(parts) == 1
+        and len(parts[0].words) >= PROSE_WORDS
+        and parts[0].x1 - parts[0].x0 >= PROSE_WIDTH * width
+    )
+
+
+def _runs(lines: Sequence[_Line]) -> list[tuple[int, int]]:
+    """Runs [i, j) of lines that may hold one table each: cut at a wide vertical gap
+    and at prose."""
+    if not lines:
+        return []
+    width = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for i, line in enumerate(lines):
+        if _is_prose(line, width):
+            if start < i:
+                runs.append((start, i))
+            start = i + 1
+            continue
+        if i > start:
+            gap = line.top - lines[i - 1].bottom
+            if gap > MAX_REGION_GAP * max(line.height, 1.0):
+                runs.append((start, i))
+                start = i
+    if start < len(lines):
+        runs.append((start, len(lines)))
+    return runs
+
+
+def _median_height(lines: Sequence[_Line]) -> float:
     return statistics.median(ln.height for ln in lines) if lines else 0.0
+
+
+def _gaps(lines: Sequence[_Line]) -> list[float]:
+    return [b.top - a.bottom for a, b in itertools.pairwise(lines)]
+
+
+def _rules_between(rule_ys: Sequence[float], upper: _Line, lower: _Line) -> bool:
+    """A ruling line across the table runs between two lines."""
+    mid_upper = (upper.top + upper.bottom) / 2
+    mid_lower = (lower.top + lower.bottom) / 2
+    return any(mid_upper < y < mid_lower for y in rule_ys)
+
+
+def _in_first_column(line: _Line, bounds: Sequence[float]) -> bool:
+    return all((w["x0"] + w["x1"]) / 2 < bounds[1] for w in line.words)
+
+
+def _is_title(line: _Line, body_size: float, bounds: Sequence[float]) -> bool:
+    """Above a table: larger type than the body's, or a long line across most of the
+    table (its caption), is the table's title, not a header row."""
+    if type_size(line.words) > TITLE_SIZE * body_size:
+        return True
+    return _is_prose(line, bounds[-1] - bounds[0])
+
+
+@dataclass
+class _Extent:
+    """The lines of one table in a block's lines: header [head, body), body [body, end)."""
+
+    head: int
+    body: int
+    end: int
+
+
+def _extend(
+    lines: Sequence[_Line],
+    start: int,
+    last: int,
+    floor: int,
+    ceiling: int,
+    bounds: Sequence[float],
+    rule_ys: Sequence[float],
+    numeric: set[int],
+) -> _Extent:
+    """The table around its body's first line ``start`` and last evidence line
+    ``last``. Upwards: section labels in the first column ("Caste/tribe") while no
+    header line and no rule was seen, then header lines -- the first within two line
+    heights, the next packed no looser than the body's rows (``HEADER_GAP`` line heights
+    at least) -- up to a wider gap, a title, or a line of figures (the last row of a
+    table above). Rules do not end a header: producers rule between its parts ("1 2 3"
+    column numbers under the names). Downwards: lines that fit the columns, as close as
+    the body's rows are, up to a rule or prose. ``floor``/``ceiling`` bound the lines it
+    may take."""
+    body = lines[start : last + 1]
+    height = _median_height(body)
+    body_size = type_size([w for ln in body for w in ln.words])
+    gaps = _gaps(body)
+    row_gap = max([*gaps, height])
+    header_gap = max(HEADER_GAP * height, 1.25 * statistics.median(gaps) if gaps else 0.0)
+    head = body_start = start
+    header_seen = crossed = False
+    for i in range(start - 1, floor - 1, -1):
+        line, below = lines[i], lines[head]
+        gap = below.top - line.bottom
+        ruled = _rules_between(rule_ys, line, below)
+        crossed = crossed or ruled
+        if _is_title(line, body_size, bounds):
+            break
+        if not header_seen and not crossed and _in_first_column(line, bounds):
+            if gap > 1.5 * row_gap:
+                break
+            head = body_start = i
+            continue
+        if gap > (header_gap if header_seen else 2.0 * height):
+            break
+        cells = _cells_of_band(line.words, bounds)[0]
+        labelled = any(t.strip() for k, t in enumerate(cells) if k not in numeric)
+        if numeric and labelled and _is_data(cells, numeric):
+            break  # a labelled row of figures; "2016" alone over its column is a header
+        header_seen = True
+        head = i
+    end = last + 1
+    for i in range(last + 1, ceiling):
+        line, above = lines[i], lines[end - 1]
+        gap = line.top - above.bottom
+        if gap > 1.5 * row_gap or _rules_between(rule_ys, above, line):
+            break
+        if _crosses(line, bounds) or _is_title(line, body_size, bounds):
+            break
+        end = i + 1
+    return _Extent(head, body_start, end)
+
+
+# --------------------------------------------------------------------------- body start
+
+_FIGURE = re.compile(r"^[\d\s.,'/:()+\-\u2212\u2013%$\u20ac\u00a3\u00a5*#]*\d[\d\s.,'/:()+\-\u2212\u2013%$\u20ac\u00a3\u00a5*#]*$")
+_PLACEHOLDERS = frozenset({"-", "\u2013", "\u2014", "..", "...", "n/a", "na", "x"})
+
+
+def is_numeric(text: str) -> bool:
+    """A figure ("1,850.00", "(0.21)", "-4.3", "12%", "$ 71.15", "09/09/2019") or the
+    dash a table prints for none: digits and the signs around figures, no letters."""
+    t = " ".join(text.split())
+    return bool(_FIGURE.match(t)) or t.casefold() in _PLACEHOLDERS
+
+
+def _numeric_columns(rows: Sequence[tuple[str, ...]]) -> set[int]:
+    """Columns whose cells are mostly figures (at least two, and 60 % of those filled)."""
+    out = set()
+    for k in range(len(rows[0]) if rows else 0):
+        filled = [r[k] for r in rows if r[k].strip()]
+        figures = sum(1 for t in filled if is_numeric(t))
+        if figures >= 2 and figures >= 0.6 * len(filled):
+            out.add(k)
+    return out
+
+
+def _is_data(cells: tuple[str, ...], numeric: set[int]) -> bool:
+    """A row of data, not of a header: figures in most of the figure columns
+    (a date in a title line is not a row), mostly figures there, and no figure in a
+    column of words (a header's column numbers "1 2 3")."""
+    score = figures = 0
+    for k, text in enumerate(cells):
+        if not text.strip():
+            continue
+        if k in numeric:
+            figures += is_numeric(text)
+            score += 1 if is_numeric(text) else -1
+        elif is_numeric(text):
+            return False
+    return score > 0 and 2 * figures > len(numeric)
+
+
+def body_start(lines: Sequence[_Line], bounds: Sequence[float]) -> tuple[int, set[int]]:
+    """Index of the first body line among a table's evidence lines (the lines above it
+    are header rows), and the columns of figures. In a table of figures, the first line
+    of figures; in a table of words only, the second line (a header names the columns
+    first)."""
+    rows = [_cells_of_band(ln.words, bounds)[0] for ln in lines]
+    numeric = _numeric_columns(rows)
+    if not numeric:
+        return min(1, len(lines) - 1), numeric
+    return next((i for i, cells in enumerate(rows) if _is_data(cells, numeric)), 0), numeric
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _pieces(line: _Line) -> list[Chunk]:
+    """A header line's pieces of text: words a word space apart (less than
+    ``WORD_SPACE`` type sizes) are one piece ("Percent Fuel Savings"), a wider gap
+    separates two headers ("NUMBER  TYPE")."""
+    words = sorted(line.words, key=lambda w: w["x0"])
+    out = [Chunk([words[0]])]
+    for a, b in itertools.pairwise(words):
+        if b["x0"] - a["x1"] > WORD_SPACE * min(_size(a), _size(b)):
+            out.append(Chunk([b]))
+        else:
+            out[-1].words.append(b)
+    return out
+
+
+def _extents(lines: Sequence[_Line], bounds: Sequence[float]) -> list[tuple[float, float]]:
+    """Per column, the x extent of the body's words in it (the column's own box when it
+    has none)."""
+    spans: list[list[float]] = [[] for _ in bounds[1:]]
+    for line in lines:
+        for w in line.words:
+            k = _column_of((w["x0"] + w["x1"]) / 2, bounds)
+            spans[k] += [w["x0"], w["x1"]]
+    return [
+        (min(s), max(s)) if s else (bounds[k], bounds[k + 1]) for k, s in enumerate(spans)
+    ]
+
+
+def _column_of(x: float, bounds: Sequence[float]) -> int:
+    for k in range(len(bounds) - 2):
+        if x < bounds[k + 1]:
+            return k
+    return len(bounds) - 2
+
+
+def header_cells(
+    line: _Line,
+    bounds: Sequence[float],
+    extents: Sequence[tuple[float, float]],
+    lowest: bool = False,
+) -> tuple[str, ...]:
+    """A header line's text per column: each piece (``_pieces``) goes to the columns
+    whose body text it lies over; a piece over several (a group header) goes to each of
+    them, so that every column it spans carries its name. A piece over no column's text
+    goes to the column its centre falls in. The ``lowest`` header line, right over the
+    body, holds no group header (a group stands over its columns' own names): there
+    each word goes to its column, however tightly narrow columns set their names
+    ("method method sterilization")."""
+    if lowest:
+        return _cells_of_band(line.words, bounds)[0]
+    texts: list[list[str]] = [[] for _ in bounds[1:]]
+    for piece in _pieces(line):
+        text = _join_words(piece.words)
+        over = [k for k, (a, b) in enumerate(extents) if piece.x0 < b and piece.x1 > a]
+        if not over:
+            over = [_column_of((piece.x0 + piece.x1) / 2, bounds)]
+        for k in over:
+            texts[k].append(text)
+    return tuple(" ".join(t) for t in texts)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list[StreamTable]:
+    """The tables of one block of lines, top to bottom."""
+    found: list[StreamTable] = []
+    floor = 0
+    runs = _runs(lines)
+    for r, (i, j) in enumerate(runs):
+        evidence = [k for k in range(i, j) if is_evidence(lines[k])]
+        ceiling = runs[r + 1][0] if r + 1 < len(runs) else len(lines)
+        extent = None
+        # the header walk may leave out evidence lines at the top (a title set in two
+        # parts, a banner): the columns are then voted again without them
+        for _ in range(2):
+            if len(evidence) < 2:
+                break
+            first, last = evidence[0], evidence[-1]
+            bounds = column_bounds(lines[first : last + 1])
+            if len(bounds) < 3:
+                break
+            rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
+            offset, numeric = body_start(lines[first : last + 1], bounds)
+            extent = _extend(
+                lines, first + offset, last, max(floor, i), ceiling, bounds, rule_ys, numeric
+            )
+            if extent.head <= first:
+                break
+            evidence = [k for k in evidence if k >= extent.head]
+        if extent is None or len(bounds) < 3:
+            continue
+        floor = extent.end
+        header = list(lines[extent.head : extent.body])
+        body = list(lines[extent.body : extent.end])
+        every = [w for ln in [*header, *body] for w in ln.words]
+        bounds[0] = min(bounds[0], min(w["x0"] for w in every) - 1.0)
+        bounds[-1] = max(bounds[-1], max(w["x1"] for w in every) + 1.0)
+        extents = _extents(body, bounds)
+        rows = [
+            header_cells(ln, bounds, extents, lowest=k == len(header) - 1)
+            for k, ln in enumerate(header)
+        ]
+        found.append(StreamTable(header, body, bounds, rows))
+    return found
+
+
+def find_stream_tables(lines: Sequence[_Line], horizontal: Sequence[Word] = ()) -> list[StreamTable]:
+    """The page's unruled tables, top to bottom (none when no run of lines has two
+    columns)."""
+    return _tables_in_block(lines, horizontal)
+
+
+def body_cells(line: _Line, bounds: Sequence[float]) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """A body line's cells: each word in the column its centre falls in."""
+    return _cells_of_band(line.words, bounds)
+
+
+def regroup(words: Sequence[Word]) -> list[_Line]:
+    return _group_lines(words)
