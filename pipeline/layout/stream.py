@@ -297,6 +297,18 @@ def _is_title(line: _Line, body_size: float, bounds: Sequence[float]) -> bool:
     return _is_prose(line, bounds[-1] - bounds[0])
 
 
+def _ends_paragraph(lines: Sequence[_Line], i: int) -> bool:
+    """Line i is the last line of a paragraph: the line over it is prose (``_is_prose``
+    against the lines' own width) set at a paragraph's leading ("... amounts by payroll
+    period have" over "changed. For 2011, they are:")."""
+    if i < 1:
+        return False
+    above, line = lines[i - 1], lines[i]
+    width = max(above.x1, line.x1) - min(above.x0, line.x0)
+    tight = line.top - above.bottom <= 0.5 * line.height
+    return tight and abs(above.x0 - line.x0) <= line.height and _is_prose(above, width)
+
+
 @dataclass
 class _Extent:
     """The lines of one table in a block's lines: header [head, body), body [body, end)."""
@@ -338,7 +350,7 @@ def _extend(
         gap = below.top - line.bottom
         ruled = _rules_between(rule_ys, line, below)
         crossed = crossed or ruled
-        if _is_title(line, body_size, bounds):
+        if _is_title(line, body_size, bounds) or _ends_paragraph(lines, i):
             break
         if not header_seen and not crossed and _in_first_column(line, bounds):
             if gap > 1.5 * row_gap:
@@ -526,16 +538,77 @@ def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list
     return found
 
 
-def find_stream_tables(lines: Sequence[_Line], horizontal: Sequence[Word] = ()) -> list[StreamTable]:
-    """The page's unruled tables, top to bottom (none when no run of lines has two
+GUTTER_LINES = 5  # a page's text is set in columns when this many lines show the gutter
+
+
+def _prose_chunks(line: _Line) -> list[Chunk]:
+    return [c for c in chunks(line) if len(c.words) >= PROSE_WORDS]
+
+
+def gutter(lines: Sequence[_Line]) -> tuple[float, float, float] | None:
+    """The white gutter of a page set in two columns of prose, as (x, top, bottom): an x
+    where many lines (``GUTTER_LINES``, a fifth of them) have a paragraph's line on
+    either side, and which no word between their top and bottom lies across; the lines
+    just above and below that stay clear of it are in the columns too. A table's column
+    gap has cells beside it, not paragraphs, so a table is never cut here."""
+    spans: list[tuple[float, float, _Line]] = []
+    for line in lines:
+        prose = _prose_chunks(line)
+        spans += [(a.x1, b.x0, line) for a, b in itertools.pairwise(prose)]
+    need = max(GUTTER_LINES, math.ceil(0.2 * len(lines)))
+    if len(spans) < need:
+        return None
+    edges = sorted({round(x, 1) for a, b, _ in spans for x in (a, b)})
+    best: tuple[int, float] | None = None
+    for lo, hi in itertools.pairwise(edges):
+        x = (lo + hi) / 2
+        n = sum(1 for a, b, _ in spans if a < x < b)
+        if n >= need and (best is None or n > best[0]):
+            best = (n, x)
+    if best is None:
+        return None
+    x = best[1]
+    witnesses = [ln for a, b, ln in spans if a < x < b]
+    first = lines.index(witnesses[0])
+    last = lines.index(witnesses[-1])
+    if any(w["x0"] < x < w["x1"] for ln in lines[first : last + 1] for w in ln.words):
+        return None
+
+    def beside(i: int, j: int) -> bool:
+        """Line i continues the columns from line j: close, and clear of the gutter."""
+        gap = abs(lines[i].top - lines[j].top) - max(lines[i].height, lines[j].height)
+        clear = all(not w["x0"] < x < w["x1"] for w in lines[i].words)
+        return clear and gap <= 1.5 * lines[j].height
+
+    while first > 0 and beside(first - 1, first):
+        first -= 1
+    while last + 1 < len(lines) and beside(last + 1, last):
+        last += 1
+    return x, lines[first].top, lines[last].bottom
+
+
+def blocks(lines: Sequence[_Line]) -> list[list[_Line]]:
+    """The page's lines in reading order, as blocks read one after the other: a page set
+    in two columns (``gutter``) is the text above them, the left column, the right
+    column and the text below; any other page is one block."""
+    cut = gutter(lines)
+    if cut is None:
+        return [list(lines)]
+    x, top, bottom = cut
+    words = [w for ln in lines for w in ln.words]
+    inside = [w for w in words if top <= (w["top"] + w["bottom"]) / 2 <= bottom]
+    parts = [
+        [w for w in words if (w["top"] + w["bottom"]) / 2 < top],
+        [w for w in inside if (w["x0"] + w["x1"]) / 2 < x],
+        [w for w in inside if (w["x0"] + w["x1"]) / 2 >= x],
+        [w for w in words if (w["top"] + w["bottom"]) / 2 > bottom],
+    ]
+    return [_group_lines(p) for p in parts if p]
+
+
+def find_stream_tables(
+    lines: Sequence[_Line], horizontal: Sequence[Word] = ()
+) -> list[StreamTable]:
+    """The page's unruled tables, in reading order (none when no run of lines has two
     columns)."""
-    return _tables_in_block(lines, horizontal)
-
-
-def body_cells(line: _Line, bounds: Sequence[float]) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-    """A body line's cells: each word in the column its centre falls in."""
-    return _cells_of_band(line.words, bounds)
-
-
-def regroup(words: Sequence[Word]) -> list[_Line]:
-    return _group_lines(words)
+    return [t for block in blocks(lines) for t in _tables_in_block(block, horizontal)]
