@@ -26,7 +26,7 @@ from pipeline.layout.engine import (
     page_lines,
     profile_table_rows,
 )
-from pipeline.layout.stream import StreamTable, find_stream_tables
+from pipeline.layout.stream import StreamTable, band_rows, find_stream_tables
 from pipeline.model import PhysicalRow, TableLayout
 from pipeline.profiles import Profile
 
@@ -50,8 +50,12 @@ def unique_labels(texts: Sequence[str]) -> tuple[str, ...]:
 _GENERIC_RESERVED = {"source_file", "table_index", "row_index", "page_start", "page_end"}
 
 
-def _into_spanning_cell(w: Word, grid: Grid) -> Word:
-    """A word in a cell spanning several columns belongs to the span's first column."""
+def _into_spanning_cell(w: Word, grid: Grid, loose: frozenset[int] = frozenset()) -> Word:
+    """A word in a cell spanning several columns belongs to the span's first column;
+    not a word of the ``loose`` rows (unruled rows in a ruled frame, ``band_rows``):
+    their cell spans columns only because the producer ruled none in the body."""
+    if id(w) in loose:
+        return w
     cx, cy = (w["x0"] + w["x1"]) / 2, _mid(w)
     for x0, top, x1, bottom in grid.cells:
         if x0 <= cx <= x1 and top <= cy <= bottom:
@@ -165,6 +169,8 @@ def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
         bands = _row_bands(kept, list(grid.ys[n_header:]), body_top, None)
         if ended:
             bands = _without_trailing_note(bands, bounds)
+        bands = [row for band in bands for row in band_rows(band, bounds)]
+        loose = frozenset(id(w) for b in bands if not b.ruled for ln in b.lines for w in ln.words)
         last_grid = g_index == len(grids) - 1
         yield from body_rows(
             bands,
@@ -172,7 +178,7 @@ def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
             bounds,
             table.index,
             content.number,
-            into_cell=functools.partial(_into_spanning_cell, grid=grid),
+            into_cell=functools.partial(_into_spanning_cell, grid=grid, loose=loose),
             first=g_index == 0,
             last=last_grid,
         )
