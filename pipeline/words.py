@@ -83,13 +83,56 @@ def _word_of(chars: Sequence[Obj]) -> Obj:
     }
 
 
+OVERPRINT = 1.0  # pt: a glyph drawn again this close to where it was drawn is the same
+
+
+def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
+    """The glyphs, each drawn once. Some producers fake bold or a shadow by painting the
+    same text twice at (nearly) the same place; read as drawn, every word and figure
+    comes out doubled ("KrugerKruger", "1 1.9 9"). Of glyphs with the same text, font
+    and size less than ``OVERPRINT`` (and half a glyph's width) apart, one is kept
+    (pdfplumber's ``dedupe_chars``). One pass may leave glyphs out ("1 9" under "1.9",
+    "K21901" under "K2-1901"), so the glyphs left are then put in reading order (lines
+    top to bottom, left to right), or a word would be read in pieces from two passes.
+    A page without overprint keeps its content-stream order."""
+    chars = list(chars)
+    kept: list[Obj] = []
+    seen: dict[tuple[str, str, float, int], list[Obj]] = {}
+    for c in chars:
+        key = (c["text"], c.get("fontname", ""), round(float(c.get("size") or 0.0), 1))
+        row = int(c["top"])
+        twins = (t for r in (row - 1, row, row + 1) for t in seen.get((*key, r), []))
+        # a doubled letter ("ii") is one advance on: a glyph's width, however narrow
+        near = min(OVERPRINT, 0.5 * (c["x1"] - c["x0"]))
+        if any(
+            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT
+            for t in twins
+        ):
+            continue
+        kept.append(c)
+        seen.setdefault((*key, row), []).append(c)
+    return kept if len(kept) == len(chars) else _reading_order(kept)
+
+
+def _reading_order(chars: Sequence[Obj]) -> list[Obj]:
+    """Glyphs by line (tops within 1 pt of the line's first), then left to right."""
+    lines: list[list[Obj]] = []
+    for c in sorted(chars, key=lambda c: c["top"]):
+        if lines and c["top"] - lines[-1][0]["top"] <= 1.0:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return [c for line in lines for c in sorted(line, key=lambda c: c["x0"])]
+
+
 def build_words(
     chars: Iterable[Obj], vertical: Sequence[Obj], extractor: WordExtractor | None = None
 ) -> list[Obj]:
-    """Upright words of a page, pdfplumber's where nothing says to cut them."""
+    """Upright words of a page, pdfplumber's where nothing says to cut them, each
+    glyph read once (``without_overprint``)."""
     extractor = extractor or WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False)
     words: list[Obj] = []
-    for word, glyphs in extractor.iter_extract_tuples(chars):
+    for word, glyphs in extractor.iter_extract_tuples(without_overprint(chars)):
         if not word.get("upright", True) or not word["text"].strip():
             continue
         pieces = split_glyphs(glyphs, vertical)

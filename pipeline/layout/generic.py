@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from pipeline.layout.engine import (
     Grid,
@@ -26,7 +27,7 @@ from pipeline.layout.engine import (
     page_lines,
     profile_table_rows,
 )
-from pipeline.layout.stream import StreamTable, band_rows, find_stream_tables
+from pipeline.layout.stream import StreamTable, band_rows, columns_drawn, find_stream_tables
 from pipeline.model import PhysicalRow, TableLayout
 from pipeline.profiles import Profile
 
@@ -84,8 +85,11 @@ def table_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
 def generic_table_rows(
     content: PageContent, profile: Profile, state: LayoutState
 ) -> Iterator[PhysicalRow]:
-    """A profile without columns: the page's ruled grids where it has any, else the
-    unruled table its text's alignment shows."""
+    """A profile without columns: the page's ruled grids where it has any (grids whose
+    columns are drawn as rules, not filled rectangles' edges: ``columns_drawn``), else
+    the unruled tables its text's alignment shows."""
+    grids = [g for g in content.grids if columns_drawn(g.xs, g.ys[0], g.ys[-1], content.vertical)]
+    content = replace(content, grids=grids)
     if content.grids:
         yield from _grid_rows(content, profile, state)
     else:

@@ -24,6 +24,7 @@ against the type size rather than fixed tolerances:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -230,21 +231,56 @@ def column_bounds(lines: Sequence[_Line]) -> list[float]:
     right = max(ln.x1 for ln in lines)
     voted = separators(evidence, left, right)
     inner = sorted([*voted, *aligned_separators(evidence, voted)])
-    return [left - 1.0, *inner, right + 1.0]
+    return _without_empty_columns([left - 1.0, *inner, right + 1.0], evidence)
+
+
+def _without_empty_columns(bounds: list[float], lines: Sequence[_Line]) -> list[float]:
+    """The boundaries less those that leave a column no word's centre falls in: two
+    runs of river either side of a header word ("Family" over a narrow column) are one
+    gap between two columns, not a column of nothing."""
+    centres = sorted((w["x0"] + w["x1"]) / 2 for ln in lines for w in ln.words)
+    out = [bounds[0]]
+    for k, x in enumerate(bounds[1:], start=1):
+        last = k == len(bounds) - 1
+        i = bisect.bisect_right(centres, out[-1])
+        empty = i == len(centres) or centres[i] >= x
+        if empty and not last:
+            continue
+        out.append(x)
+    return out
+
+
+def columns_drawn(xs: Sequence[float], top: float, bottom: float, vertical: Sequence[Word]) -> bool:
+    """Whether a grid's column boundaries ``xs`` are drawn as rules: half of its inner
+    boundaries at least have a vertical rule somewhere over its height [top, bottom]
+    (a header ruled and the body not is drawn too). pdfplumber's finder also makes
+    grids of filled rectangles (zebra stripes, cell fills, a shaded column), whose
+    edges are not rules (``extract._rulings``): there the text's own alignment gives
+    the columns, not the fills' edges."""
+    inner = xs[1:-1]
+    drawn = sum(
+        1
+        for x in inner
+        if any(
+            abs(e["x0"] - x) <= 1.5 and min(e["bottom"], bottom) - max(e["top"], top) >= 3.0
+            for e in vertical
+        )
+    )
+    return 2 * drawn >= len(inner)
 
 
 # --------------------------------------------------------------------------- regions
 
 
 def _is_prose(line: _Line, width: float) -> bool:
-    """A line of one long chunk across most of the text's width: a paragraph, a title,
-    a note -- it ends a table (a table's rows are cells)."""
+    """A line of one long chunk across most of the text's width (a paragraph, a title,
+    a note), or with a run of words across most of it after a label ("TEST COMMENTS:
+    Planting conditions were ..."): it ends a table, whose rows are cells."""
     parts = [c for c in chunks(line) if _has_text(c)]
-    return (
-        len(parts) == 1
-        and len(parts[0].words) >= PROSE_WORDS
-        and parts[0].x1 - parts[0].x0 >= PROSE_WIDTH * width
-    )
+    long = [c for c in parts if len(c.words) >= PROSE_WORDS]
+    if len(parts) == 1:
+        return bool(long) and long[0].x1 - long[0].x0 >= PROSE_WIDTH * width
+    return any(c.x1 - c.x0 >= PROSE_WIDTH * width for c in long)
 
 
 def _runs(lines: Sequence[_Line]) -> list[tuple[int, int]]:
@@ -508,6 +544,11 @@ def _extents(lines: Sequence[_Line], bounds: Sequence[float]) -> list[tuple[floa
     ]
 
 
+def _filled(line: _Line, bounds: Sequence[float]) -> int:
+    """How many columns the line has text in."""
+    return len({_column_of((w["x0"] + w["x1"]) / 2, bounds) for w in line.words})
+
+
 def _column_of(x: float, bounds: Sequence[float]) -> int:
     for k in range(len(bounds) - 2):
         if x < bounds[k + 1]:
@@ -544,37 +585,54 @@ def header_cells(
 # --------------------------------------------------------------------------- tables
 
 
+def _locate(
+    lines: Sequence[_Line],
+    evidence: Sequence[int],
+    floor: int,
+    ceiling: int,
+    horizontal: Sequence[Word],
+) -> tuple[_Extent, list[float]] | None:
+    """A table's lines and columns from a run's evidence lines: columns voted, the body's
+    start found, the table extended up and down (``_extend``). The header walk may
+    leave out evidence lines at the top (a title set in parts, a banner over the
+    table): the columns are then voted again without them."""
+    located: tuple[_Extent, list[float]] | None = None
+    for _ in range(2):
+        if len(evidence) < 2:
+            return located
+        first, last = evidence[0], evidence[-1]
+        bounds = column_bounds(lines[first : last + 1])
+        if len(bounds) < 3:
+            return located
+        rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
+        offset, numeric = body_start(lines[first : last + 1], bounds)
+        extent = _extend(lines, first + offset, last, floor, ceiling, bounds, rule_ys, numeric)
+        located = (extent, bounds)
+        if extent.head <= first:
+            break
+        evidence = [k for k in evidence if k >= extent.head]
+    return located
+
+
 def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list[StreamTable]:
-    """The tables of one block of lines, top to bottom."""
+    """The tables of one block of lines, top to bottom: one per run of lines
+    (``_runs``) with two evidence lines or more, whose body has two lines of cells at
+    least (one line of cells is a banner or a key-value strip)."""
     found: list[StreamTable] = []
     floor = 0
     runs = _runs(lines)
     for r, (i, j) in enumerate(runs):
         evidence = [k for k in range(i, j) if is_evidence(lines[k])]
         ceiling = runs[r + 1][0] if r + 1 < len(runs) else len(lines)
-        extent = None
-        # the header walk may leave out evidence lines at the top (a title set in two
-        # parts, a banner): the columns are then voted again without them
-        for _ in range(2):
-            if len(evidence) < 2:
-                break
-            first, last = evidence[0], evidence[-1]
-            bounds = column_bounds(lines[first : last + 1])
-            if len(bounds) < 3:
-                break
-            rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
-            offset, numeric = body_start(lines[first : last + 1], bounds)
-            extent = _extend(
-                lines, first + offset, last, max(floor, i), ceiling, bounds, rule_ys, numeric
-            )
-            if extent.head <= first:
-                break
-            evidence = [k for k in evidence if k >= extent.head]
-        if extent is None or len(bounds) < 3:
+        located = _locate(lines, evidence, max(floor, i), ceiling, horizontal)
+        if located is None:
             continue
+        extent, bounds = located
         floor = extent.end
         header = list(lines[extent.head : extent.body])
         body = list(lines[extent.body : extent.end])
+        if sum(1 for ln in body if _filled(ln, bounds) >= 2) < 2:
+            continue
         every = [w for ln in [*header, *body] for w in ln.words]
         bounds[0] = min(bounds[0], min(w["x0"] for w in every) - 1.0)
         bounds[-1] = max(bounds[-1], max(w["x1"] for w in every) + 1.0)
