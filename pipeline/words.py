@@ -105,8 +105,7 @@ def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
         # a doubled letter ("ii") is one advance on: a glyph's width, however narrow
         near = min(OVERPRINT, 0.5 * (c["x1"] - c["x0"]))
         if any(
-            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT
-            for t in twins
+            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT for t in twins
         ):
             continue
         kept.append(c)
@@ -146,23 +145,35 @@ def build_words(
 # --------------------------------------------------------------------------- rotation
 
 
-def _reading_up(char: Obj) -> bool | None:
-    """True for a glyph set bottom to top, False for top to bottom, None if upright."""
-    if char.get("upright", True):
-        return None
-    matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
-    return bool(matrix[1] > 0)
+def _reading_up(chars: Sequence[Obj]) -> list[bool]:
+    """Per glyph set at 90 degrees, whether it reads bottom to top: from its matrix where
+    the reader gives one (pdfplumber), else from where it stands against the turned
+    glyph before it on the same vertical line (PDFium gives no matrix): a line read
+    bottom to top climbs the page."""
+    votes: list[bool] = []
+    prev: Obj | None = None
+    for c in chars:
+        if not c["text"].strip() or c.get("upright", True):
+            continue
+        matrix = c.get("matrix")
+        if matrix is not None:
+            votes.append(bool(matrix[1] > 0))
+        elif prev is not None and abs(c["x0"] - prev["x0"]) < 1.0 and c["top"] != prev["top"]:
+            votes.append(bool(c["top"] < prev["top"]))
+        prev = c
+    return votes
 
 
 def upright_frame(chars: Sequence[Obj], width: float, height: float) -> Transform | None:
     """The turn that makes the page's text upright, when most of it is set at 90 degrees:
     a bbox (x0, top, x1, bottom) -> the same bbox on the page turned upright (its width
     is then the page's height). None when the page is upright already."""
-    ups = [_reading_up(c) for c in chars if c["text"].strip()]
-    turned = [u for u in ups if u is not None]
-    if len(turned) * 2 <= len(ups):
+    text = [c for c in chars if c["text"].strip()]
+    turned_glyphs = sum(1 for c in text if not c.get("upright", True))
+    if turned_glyphs * 2 <= len(text):
         return None
-    if sum(turned) * 2 > len(turned):  # reads bottom to top: turn the page clockwise
+    votes = _reading_up(chars)
+    if sum(votes) * 2 > len(votes):  # reads bottom to top: turn the page clockwise
 
         def clockwise(x0: float, top: float, x1: float, bottom: float) -> Box:
             return (height - bottom, x0, height - top, x1)

@@ -248,7 +248,7 @@ def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRo
     lines = page_lines(content.words, content.number) if content.words else []
     tables = find_stream_tables(lines, content.horizontal)
     for t_index, found in enumerate(tables):
-        yield from _stream_table_rows(content, state, found, lines, first=t_index == 0)
+        yield from _stream_table_rows(content, state, found, first=t_index == 0)
     if tables:
         state.last_page_with_rows = content.number
 
@@ -257,7 +257,6 @@ def _stream_table_rows(
     content: PageContent,
     state: LayoutState,
     found: StreamTable,
-    lines: Sequence[_Line],
     first: bool,
 ) -> Iterator[PhysicalRow]:
     bounds = found.bounds
@@ -274,10 +273,8 @@ def _stream_table_rows(
         table = layout.table
         bounds = bounds if repeats else layout.bounds
     else:
-        top = (found.header or found.lines)[0].top
-        above = [ln for ln in lines if ln.bottom <= top]
         table = _open_table(
-            state, found.header_rows, bounds, False, content, above, names=found.names
+            state, found.header_rows, bounds, False, content, found.above, names=found.names
         )
     for line, texts in zip(found.header, found.header_rows, strict=True):
         yield PhysicalRow(

@@ -71,6 +71,9 @@ class StreamTable:
     lines: list[_Line]
     bounds: list[float]
     header_rows: list[tuple[str, ...]] = field(default_factory=list)
+    above: list[_Line] = field(default_factory=list)
+    """The lines of the table's block above it (where its title is): on a page set in
+    two columns, those of its own column."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -132,16 +135,16 @@ def separators(lines: Sequence[_Line], lo: float, hi: float) -> list[float]:
     support = [0] * (n_steps + 1)
 
     def index(x: float) -> int:
-        return min(max(int(math.floor((x - lo) / STEP)), 0), n_steps)
+        return min(max(math.floor((x - lo) / STEP), 0), n_steps)
 
     for line in lines:
         words = sorted(line.words, key=lambda w: w["x0"])
         em = type_size(words)
         for w in words:
-            a, b = index(w["x0"]) + 1, index(w["x1"])
-            if a <= b:
-                cover[a] += 1
-                cover[b + 1] -= 1
+            i, j = index(w["x0"]) + 1, index(w["x1"])
+            if i <= j:
+                cover[i] += 1
+                cover[j + 1] -= 1
         for a, b in itertools.pairwise(words):
             gap = b["x0"] - a["x1"]
             i, j = index(a["x1"]) + 1, index(b["x0"])
@@ -159,7 +162,7 @@ def separators(lines: Sequence[_Line], lo: float, hi: float) -> list[float]:
     need = min(n, max(2, math.ceil(0.2 * n)))
     tolerated = n // 10
     ok = [s >= need and c <= tolerated for s, c in zip(supports, covers, strict=True)]
-    out: list[float] = []
+    found: list[tuple[float, int, int]] = []  # x, least cover, length of the run
     for good, run in itertools.groupby(range(n_steps), key=lambda k: ok[k]):
         ks = list(run)
         if not good:
@@ -171,8 +174,33 @@ def separators(lines: Sequence[_Line], lo: float, hi: float) -> list[float]:
         )
         x = lo + STEP * (best[0] + best[-1]) / 2
         if lo < x < hi:
-            out.append(x)
-    return out
+            found.append((x, least, len(ks)))
+    return _one_per_column(found, lines, need)
+
+
+def _one_per_column(
+    found: list[tuple[float, int, int]], lines: Sequence[_Line], need: int
+) -> list[float]:
+    """The boundaries less those that leave between them a column too few lines have a
+    word in (fewer than ``need``): two runs of one river either side of a header word
+    ("Equipment" over a narrow column) are one gap between two columns, not a column
+    of their own. Of the two, the one with less cover and the longer run stays."""
+    centres = [sorted((w["x0"] + w["x1"]) / 2 for w in ln.words) for ln in lines]
+
+    def filled(a: float, b: float) -> int:
+        return sum(1 for cs in centres if bisect.bisect_left(cs, b) > bisect.bisect_right(cs, a))
+
+    out = list(found)
+    k = 0
+    while k + 1 < len(out):
+        a, b = out[k], out[k + 1]
+        if filled(a[0], b[0]) >= need:
+            k += 1
+            continue
+        weaker = k if (a[1], -a[2]) > (b[1], -b[2]) else k + 1
+        del out[weaker]
+        k = max(k - 1, 0)
+    return [x for x, _, _ in out]
 
 
 ALIGN = 1.0  # pt: edges this close are aligned
@@ -231,23 +259,7 @@ def column_bounds(lines: Sequence[_Line]) -> list[float]:
     right = max(ln.x1 for ln in lines)
     voted = separators(evidence, left, right)
     inner = sorted([*voted, *aligned_separators(evidence, voted)])
-    return _without_empty_columns([left - 1.0, *inner, right + 1.0], evidence)
-
-
-def _without_empty_columns(bounds: list[float], lines: Sequence[_Line]) -> list[float]:
-    """The boundaries less those that leave a column no word's centre falls in: two
-    runs of river either side of a header word ("Family" over a narrow column) are one
-    gap between two columns, not a column of nothing."""
-    centres = sorted((w["x0"] + w["x1"]) / 2 for ln in lines for w in ln.words)
-    out = [bounds[0]]
-    for k, x in enumerate(bounds[1:], start=1):
-        last = k == len(bounds) - 1
-        i = bisect.bisect_right(centres, out[-1])
-        empty = i == len(centres) or centres[i] >= x
-        if empty and not last:
-            continue
-        out.append(x)
-    return out
+    return [left - 1.0, *inner, right + 1.0]
 
 
 def columns_drawn(xs: Sequence[float], top: float, bottom: float, vertical: Sequence[Word]) -> bool:
@@ -416,7 +428,9 @@ def _extend(
 
 # --------------------------------------------------------------------------- body start
 
-_FIGURE = re.compile(r"^[\d\s.,'/:()+\-\u2212\u2013%$\u20ac\u00a3\u00a5*#]*\d[\d\s.,'/:()+\-\u2212\u2013%$\u20ac\u00a3\u00a5*#]*$")
+_FIGURE = re.compile(
+    r"^[\d\s.,'/:()+\-\u2212\u2013%$\u20ac\u00a3\u00a5*#]*\d[\d\s.,'/:()+\-\u2212\u2013%$\u20ac\u00a3\u00a5*#]*$"
+)
 _PLACEHOLDERS = frozenset({"-", "\u2013", "\u2014", "..", "...", "n/a", "na", "x"})
 
 
@@ -532,16 +546,16 @@ def _pieces(line: _Line) -> list[Chunk]:
 
 
 def _extents(lines: Sequence[_Line], bounds: Sequence[float]) -> list[tuple[float, float]]:
-    """Per column, the x extent of the body's words in it (the column's own box when it
-    has none)."""
+    """Per column, the x extent of the words in it, each in the column its centre falls
+    in (the column's own box when it has none): of the body, and of the header, so that
+    a group header spans the names under it ("Capital spending" over "Buildings" and
+    "Equipment", wider than the figures)."""
     spans: list[list[float]] = [[] for _ in bounds[1:]]
     for line in lines:
         for w in line.words:
             k = _column_of((w["x0"] + w["x1"]) / 2, bounds)
             spans[k] += [w["x0"], w["x1"]]
-    return [
-        (min(s), max(s)) if s else (bounds[k], bounds[k + 1]) for k, s in enumerate(spans)
-    ]
+    return [(min(s), max(s)) if s else (bounds[k], bounds[k + 1]) for k, s in enumerate(spans)]
 
 
 def _filled(line: _Line, bounds: Sequence[float]) -> int:
@@ -636,12 +650,12 @@ def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list
         every = [w for ln in [*header, *body] for w in ln.words]
         bounds[0] = min(bounds[0], min(w["x0"] for w in every) - 1.0)
         bounds[-1] = max(bounds[-1], max(w["x1"] for w in every) + 1.0)
-        extents = _extents(body, bounds)
+        extents = _extents([*header, *body], bounds)
         rows = [
             header_cells(ln, bounds, extents, lowest=k == len(header) - 1)
             for k, ln in enumerate(header)
         ]
-        found.append(StreamTable(header, body, bounds, rows))
+        found.append(StreamTable(header, body, bounds, rows, list(lines[: extent.head])))
     return found
 
 
