@@ -259,24 +259,31 @@ def _stream_table_rows(
     found: StreamTable,
     first: bool,
 ) -> Iterator[PhysicalRow]:
+    """One unruled table's rows. It continues the open table when it is the page's first,
+    the open table reached the previous page, its columns are as many, and it repeats
+    the open table's header rows or prints none. Lines the header walk took under a
+    repeated header (the first line of a row whose cells are set low) are body rows."""
     bounds = found.bounds
     layout = state.layout
-    same = layout is not None and len(layout.bounds) == len(bounds)
-    repeats = bool(found.header_rows) and found.header_rows == state.header_rows
+    prev = state.header_rows
+    header, header_rows, lines = found.header, found.header_rows, found.lines
+    repeats = bool(prev) and header_rows[: len(prev)] == prev
     if (
         first
-        and same
         and layout is not None
+        and len(layout.bounds) == len(bounds)
         and state.last_page_with_rows == content.number - 1
-        and (repeats or not found.header_rows)
+        and (repeats or not header_rows)
     ):
         table = layout.table
         bounds = bounds if repeats else layout.bounds
+        n = len(prev) if repeats else 0
+        header, header_rows, lines = header[:n], header_rows[:n], [*header[n:], *lines]
     else:
         table = _open_table(
-            state, found.header_rows, bounds, False, content, found.above, names=found.names
+            state, header_rows, bounds, False, content, found.above, names=found.names
         )
-    for line, texts in zip(found.header, found.header_rows, strict=True):
+    for line, texts in zip(header, header_rows, strict=True):
         yield PhysicalRow(
             table=table.index,
             page=content.number,
@@ -286,8 +293,8 @@ def _stream_table_rows(
             italic=tuple(False for _ in texts),
             kind="header",
         )
-    last = len(found.lines) - 1
-    for k, line in enumerate(found.lines):
+    last = len(lines) - 1
+    for k, line in enumerate(lines):
         texts, italic = _cells_of_band(line.words, bounds)
         yield PhysicalRow(
             table=table.index,

@@ -54,6 +54,7 @@ PROSE_WORDS = 5  # ... with at least this many words
 TITLE_SIZE = 1.2  # type this much larger than the body's is a title, not a header
 HEADER_GAP = 0.8  # line heights: header lines are packed at most this far apart
 STEP = 0.5  # pt: the x resolution of the column vote
+MIN_ROWS = 3  # lines of two cells or more, header included, that make a table
 
 
 @dataclass
@@ -107,9 +108,14 @@ def chunks(line: _Line, v_rules: Sequence[float] = ()) -> list[Chunk]:
     return out
 
 
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+
+
 def _has_text(chunk: Chunk) -> bool:
-    """A bullet or a dash before a list item is not a cell: a bulleted list is no table."""
-    return any(ch.isalnum() for w in chunk.words for ch in w["text"])
+    """A bullet or a dash before a list item is not a cell: a bulleted list is no table.
+    A glyph without a character (pdfminer's "(cid:129)", a symbol font's bullet) is
+    no text either."""
+    return any(ch.isalnum() for w in chunk.words for ch in _UNMAPPED.sub("", w["text"]))
 
 
 def is_evidence(line: _Line) -> bool:
@@ -630,8 +636,9 @@ def _locate(
 
 def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list[StreamTable]:
     """The tables of one block of lines, top to bottom: one per run of lines
-    (``_runs``) with two evidence lines or more, whose body has two lines of cells at
-    least (one line of cells is a banner or a key-value strip)."""
+    (``_runs``) with two evidence lines or more, and ``MIN_ROWS`` lines of cells at
+    least: one line of cells is a banner or a key-value strip, two are a numbered
+    heading and its subheading ("2.2 Crankshaft" over "2.2.1 Check of the scantling")."""
     found: list[StreamTable] = []
     floor = 0
     runs = _runs(lines)
@@ -645,7 +652,7 @@ def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list
         floor = extent.end
         header = list(lines[extent.head : extent.body])
         body = list(lines[extent.body : extent.end])
-        if sum(1 for ln in body if _filled(ln, bounds) >= 2) < 2:
+        if sum(1 for ln in [*header, *body] if _filled(ln, bounds) >= 2) < MIN_ROWS:
             continue
         every = [w for ln in [*header, *body] for w in ln.words]
         bounds[0] = min(bounds[0], min(w["x0"] for w in every) - 1.0)
