@@ -84,6 +84,7 @@ def _word_of(chars: Sequence[Obj]) -> Obj:
 
 
 OVERPRINT = 1.0  # pt: a glyph drawn again this close to where it was drawn is the same
+OVERPRINT_SHARE = 0.05  # of a page's glyphs: fewer doubles are ligatures, not overprint
 
 
 def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
@@ -94,23 +95,31 @@ def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
     (pdfplumber's ``dedupe_chars``). One pass may leave glyphs out ("1 9" under "1.9",
     "K21901" under "K2-1901"), so the glyphs left are then put in reading order (lines
     top to bottom, left to right), or a word would be read in pieces from two passes.
-    A page without overprint keeps its content-stream order."""
-    chars = list(chars)
+
+    Only a page where doubles are a share of its glyphs (``OVERPRINT_SHARE``) is
+    overprinted: PDFium reads a ligature glyph ("ff", "tt") as its letters, each with
+    the glyph's box, and "effective" must keep both f's. A page without overprint keeps
+    its content-stream order."""
+    glyphs = list(chars)
     kept: list[Obj] = []
     seen: dict[tuple[str, str, float, int], list[Obj]] = {}
-    for c in chars:
+    for c in glyphs:
         key = (c["text"], c.get("fontname", ""), round(float(c.get("size") or 0.0), 1))
         row = int(c["top"])
         twins = (t for r in (row - 1, row, row + 1) for t in seen.get((*key, r), []))
         # a doubled letter ("ii") is one advance on: a glyph's width, however narrow
         near = min(OVERPRINT, 0.5 * (c["x1"] - c["x0"]))
         if any(
-            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT for t in twins
+            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT
+            for t in twins
         ):
             continue
         kept.append(c)
         seen.setdefault((*key, row), []).append(c)
-    return kept if len(kept) == len(chars) else _reading_order(kept)
+    doubles = len(glyphs) - len(kept)
+    if doubles <= OVERPRINT_SHARE * sum(1 for c in glyphs if c["text"].strip()):
+        return glyphs
+    return _reading_order(kept)
 
 
 def _reading_order(chars: Sequence[Obj]) -> list[Obj]:

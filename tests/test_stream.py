@@ -343,3 +343,13 @@ def test_turned_text_without_a_matrix_is_turned_by_where_its_glyphs_climb() -> N
     turn = upright_frame(up, 600.0, 800.0)
     assert turn is not None
     assert turn(50.0, 280.0, 58.0, 305.0) == (800.0 - 305.0, 50.0, 800.0 - 280.0, 58.0)
+
+
+def test_a_ligature_read_as_its_letters_is_not_an_overprint() -> None:
+    """PDFium gives the "ff" of "effective" as two f's with the glyph's one box: on a
+    page without overprint, both stay."""
+    text = "the effective framework of the compact"
+    glyphs = [_glyph(c, 10 + 4 * i) for i, c in enumerate(text)]
+    ff = text.index("ff")
+    glyphs[ff + 1] = {**glyphs[ff + 1], "x0": glyphs[ff]["x0"], "x1": glyphs[ff]["x1"]}
+    assert without_overprint(glyphs) == glyphs
