@@ -110,8 +110,7 @@ def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
         # a doubled letter ("ii") is one advance on: a glyph's width, however narrow
         near = min(OVERPRINT, 0.5 * (c["x1"] - c["x0"]))
         if any(
-            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT
-            for t in twins
+            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT for t in twins
         ):
             continue
         kept.append(c)
