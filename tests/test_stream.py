@@ -22,6 +22,7 @@ from pipeline.layout.stream import (
     header_cells,
     holds_several_rows,
     is_numeric,
+    row_groups,
     separators,
 )
 from pipeline.words import upright_frame, without_overprint
@@ -353,3 +354,34 @@ def test_a_ligature_read_as_its_letters_is_not_an_overprint() -> None:
     ff = text.index("ff")
     glyphs[ff + 1] = {**glyphs[ff + 1], "x0": glyphs[ff]["x0"], "x1": glyphs[ff]["x1"]}
     assert without_overprint(glyphs) == glyphs
+
+
+def _wrapped(top: float, cells: list[list[str]], lead: float = 10.0) -> tuple[list[_Line], float]:
+    """One row of wrapped cells at x 50, 150, 250: its lines, and the next row's top."""
+    depth = max(len(c) for c in cells)
+    lines = []
+    for k in range(depth):
+        y = top + lead * k
+        parts = [_cell(50 + 100 * i, c[k], y) for i, c in enumerate(cells) if k < len(c)]
+        lines.append(_line(y, *parts))
+    return lines, top + lead * depth + 10
+
+
+def test_rows_of_wrapped_cells_are_told_apart_by_the_wider_gaps() -> None:
+    lines: list[_Line] = []
+    top = 100.0
+    for name in ("North", "South", "East"):
+        row, top = _wrapped(
+            top, [[name, "Coast"], ["first line", "second line", "third"], ["2026"]]
+        )
+        lines += row
+    bounds = [40.0, 140.0, 240.0, 340.0]
+    groups = row_groups(lines, bounds, {2})
+    assert [len(g) for g in groups] == [3, 3, 3]
+
+
+def test_blank_lines_between_blocks_of_one_line_rows_do_not_make_rows() -> None:
+    """Figures repeat in a column inside a block: every line is a row."""
+    lines = _rows(BODY[:3]) + _rows(BODY[3:], top=160.0)
+    groups = row_groups(lines, column_bounds(lines), {1, 2})
+    assert [len(g) for g in groups] == [1] * 5

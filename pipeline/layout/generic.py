@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
@@ -191,6 +192,15 @@ def _grid_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
             state.layout = None
 
 
+RUNNING_HEAD_LINES = 2  # lines above a table at the top of a page: a running head
+
+
+def _lined_up(a: Sequence[float], b: Sequence[float], lines: Sequence[_Line]) -> bool:
+    """Two tables' column boundaries are the same, within two type sizes."""
+    size = statistics.median(ln.height for ln in lines) if lines else 0.0
+    return len(a) == len(b) and all(abs(x - y) <= 2 * size for x, y in zip(a, b, strict=True))
+
+
 def _open_table(
     state: LayoutState,
     header_rows: list[tuple[str, ...]],
@@ -261,24 +271,31 @@ def _stream_table_rows(
 ) -> Iterator[PhysicalRow]:
     """One unruled table's rows. It continues the open table when it is the page's first,
     the open table reached the previous page, its columns are as many, and it repeats
-    the open table's header rows or prints none. Lines the header walk took under a
-    repeated header (the first line of a row whose cells are set low) are body rows."""
+    the open table's header rows, prints none, or -- its columns lining up with the open
+    table's -- has a header only guessed (a table of words: its first line) or starts
+    at the top of the page (no title above it, a running head at most). Lines the
+    header walk took under a repeated header (the first line of a row whose cells are
+    set low), or a header that is not repeated, are then body rows."""
     bounds = found.bounds
     layout = state.layout
     prev = state.header_rows
-    header, header_rows, lines = found.header, found.header_rows, found.lines
+    header, header_rows = found.header, found.header_rows
+    rows = found.rows or [[ln] for ln in found.lines]
     repeats = bool(prev) and header_rows[: len(prev)] == prev
+    lined_up = layout is not None and _lined_up(layout.bounds, bounds, found.lines)
+    at_top = len(found.above) <= RUNNING_HEAD_LINES
     if (
         first
         and layout is not None
         and len(layout.bounds) == len(bounds)
         and state.last_page_with_rows == content.number - 1
-        and (repeats or not header_rows)
+        and (repeats or not header_rows or (lined_up and (found.guessed_header or at_top)))
     ):
         table = layout.table
         bounds = bounds if repeats else layout.bounds
         n = len(prev) if repeats else 0
-        header, header_rows, lines = header[:n], header_rows[:n], [*header[n:], *lines]
+        header, header_rows = header[:n], header_rows[:n]
+        rows = [[ln] for ln in found.header[n:]] + rows
     else:
         table = _open_table(
             state, header_rows, bounds, False, content, found.above, names=found.names
@@ -293,13 +310,13 @@ def _stream_table_rows(
             italic=tuple(False for _ in texts),
             kind="header",
         )
-    last = len(lines) - 1
-    for k, line in enumerate(lines):
-        texts, italic = _cells_of_band(line.words, bounds)
+    last = len(rows) - 1
+    for k, row in enumerate(rows):
+        texts, italic = _cells_of_band([w for ln in row for w in ln.words], bounds)
         yield PhysicalRow(
             table=table.index,
             page=content.number,
-            bbox=(bounds[0], line.top, bounds[-1], line.bottom),
+            bbox=(bounds[0], row[0].top, bounds[-1], row[-1].bottom),
             columns=tuple(bounds),
             cells=texts,
             italic=italic,

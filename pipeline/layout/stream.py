@@ -75,6 +75,10 @@ class StreamTable:
     above: list[_Line] = field(default_factory=list)
     """The lines of the table's block above it (where its title is): on a page set in
     two columns, those of its own column."""
+    guessed_header: bool = False
+    """No column of figures told the header from the body: the first line was taken."""
+    rows: list[list[_Line]] = field(default_factory=list)
+    """The body's lines grouped into rows (``row_groups``); one row per line when empty."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -482,7 +486,8 @@ def body_start(lines: Sequence[_Line], bounds: Sequence[float]) -> tuple[int, se
     rows = [_cells_of_band(ln.words, bounds)[0] for ln in lines]
     numeric = _numeric_columns(rows)
     if not numeric:
-        return min(1, len(lines) - 1), numeric
+        evidence = [i for i, ln in enumerate(lines) if is_evidence(ln)]
+        return (evidence[1] if len(evidence) > 1 else min(1, len(lines) - 1)), numeric
     return next((i for i, cells in enumerate(rows) if _is_data(cells, numeric)), 0), numeric
 
 
@@ -531,6 +536,49 @@ def pinned(line: _Line, bounds: Sequence[float]) -> list[Word]:
         k = max(range(len(overlaps)), key=lambda i: overlaps[i])
         centre = (bounds[k] + bounds[k + 1]) / 2
         out += [{**w, "column_x": centre} for w in piece.words]
+    return out
+
+
+ROW_GAP = 2.5  # a gap this many times the tight ones (and half a line more) ends a row
+
+
+def row_groups(
+    lines: Sequence[_Line], bounds: Sequence[float], numeric: set[int]
+) -> list[list[_Line]]:
+    """The body's lines grouped into rows, told apart by their baselines and checked by
+    their columns. Where the gaps between lines are of two kinds -- tight ones between
+    a cell's wrapped lines, and gaps ``ROW_GAP`` times wider between rows -- the wide
+    gaps end the rows, unless some group so made repeats a figure in a column (then the
+    wide gaps are blank lines between blocks of one-line rows, and every line is a
+    row). A first line that is only a label in the first column (a section label) stays
+    a row of its own. Gaps of one kind: each visual line is a row, as the peers read
+    unruled tables; nothing tells a wrapped cell's line from a row there."""
+    single = [[ln] for ln in lines]
+    gaps = _gaps(lines)
+    if len(gaps) < 2:
+        return single
+    tight = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else min(gaps)
+    height = _median_height(lines)
+    wide = max(ROW_GAP * max(tight, 0.0), tight + 0.6 * height)
+    if not any(g > wide for g in gaps):
+        return single
+    groups: list[list[_Line]] = [[lines[0]]]
+    for gap, line in zip(gaps, lines[1:], strict=True):
+        if gap > wide:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    for group in groups:
+        rows = [_cells_of_band(ln.words, bounds)[0] for ln in group]
+        for k in numeric:
+            if sum(1 for r in rows if is_numeric(r[k])) >= 2:
+                return single
+    out: list[list[_Line]] = []
+    for group in groups:
+        if len(group) > 1 and _in_first_column(group[0], bounds):
+            out += [[group[0]], group[1:]]
+        else:
+            out.append(group)
     return out
 
 
@@ -611,12 +659,13 @@ def _locate(
     floor: int,
     ceiling: int,
     horizontal: Sequence[Word],
-) -> tuple[_Extent, list[float]] | None:
+) -> tuple[_Extent, list[float], set[int]] | None:
     """A table's lines and columns from a run's evidence lines: columns voted, the body's
-    start found, the table extended up and down (``_extend``). The header walk may
-    leave out evidence lines at the top (a title set in parts, a banner over the
-    table): the columns are then voted again without them."""
-    located: tuple[_Extent, list[float]] | None = None
+    start found, the table extended up and down (``_extend``), and its columns of
+    figures (none: its header is only guessed). The header walk may leave out evidence
+    lines at the top (a title set in parts, a banner over the table): the columns are
+    then voted again without them."""
+    located: tuple[_Extent, list[float], set[int]] | None = None
     for _ in range(2):
         if len(evidence) < 2:
             return located
@@ -627,7 +676,7 @@ def _locate(
         rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
         offset, numeric = body_start(lines[first : last + 1], bounds)
         extent = _extend(lines, first + offset, last, floor, ceiling, bounds, rule_ys, numeric)
-        located = (extent, bounds)
+        located = (extent, bounds, numeric)
         if extent.head <= first:
             break
         evidence = [k for k in evidence if k >= extent.head]
@@ -648,7 +697,7 @@ def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list
         located = _locate(lines, evidence, max(floor, i), ceiling, horizontal)
         if located is None:
             continue
-        extent, bounds = located
+        extent, bounds, numeric = located
         floor = extent.end
         header = list(lines[extent.head : extent.body])
         body = list(lines[extent.body : extent.end])
@@ -662,27 +711,28 @@ def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list
             header_cells(ln, bounds, extents, lowest=k == len(header) - 1)
             for k, ln in enumerate(header)
         ]
-        found.append(StreamTable(header, body, bounds, rows, list(lines[: extent.head])))
+        above = list(lines[: extent.head])
+        table = StreamTable(header, body, bounds, rows, above, not numeric)
+        table.rows = row_groups(body, bounds, numeric)
+        found.append(table)
     return found
 
 
 GUTTER_LINES = 5  # a page's text is set in columns when this many lines show the gutter
 
 
-def _prose_chunks(line: _Line) -> list[Chunk]:
-    return [c for c in chunks(line) if len(c.words) >= PROSE_WORDS]
-
-
 def gutter(lines: Sequence[_Line]) -> tuple[float, float, float] | None:
     """The white gutter of a page set in two columns of prose, as (x, top, bottom): an x
-    where many lines (``GUTTER_LINES``, a fifth of them) have a paragraph's line on
-    either side, and which no word between their top and bottom lies across; the lines
+    where many lines (``GUTTER_LINES``, a fifth of them) are two paragraphs' lines and
+    nothing else (a table whose last two columns are long texts has more cells on its
+    lines), and which no word between their top and bottom lies across; the lines
     just above and below that stay clear of it are in the columns too. A table's column
     gap has cells beside it, not paragraphs, so a table is never cut here."""
     spans: list[tuple[float, float, _Line]] = []
     for line in lines:
-        prose = _prose_chunks(line)
-        spans += [(a.x1, b.x0, line) for a, b in itertools.pairwise(prose)]
+        parts = [c for c in chunks(line) if _has_text(c)]
+        if len(parts) == 2 and all(len(c.words) >= PROSE_WORDS for c in parts):
+            spans.append((parts[0].x1, parts[1].x0, line))
     need = max(GUTTER_LINES, math.ceil(0.2 * len(lines)))
     if len(spans) < need:
         return None
