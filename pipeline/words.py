@@ -147,7 +147,53 @@ def build_words(
             words.append({k: word[k] for k in WORD_KEYS})
             continue
         words.extend(_word_of(p) for p in pieces if "".join(c["text"] for c in p).strip())
-    return words
+    return without_tracking(words)
+
+
+TRACKING = 0.3  # pt: letter gaps of one tracked run agree this closely
+TRACKED_LETTERS = 4  # a run of single letters this long shows letter spacing
+
+
+def without_tracking(words: Sequence[Obj]) -> list[Obj]:
+    """Letter-spaced text read as words, not letters. Wide tracking (3 pt and more: a
+    "J u n e 1 2 , 2 0 1 7" date) puts every glyph further from the next than
+    pdfplumber's 3 pt, so each becomes a word of its own. A run of single-glyph words on
+    a line whose smallest gaps agree (the tracking, at least ``TRACKED_LETTERS`` times)
+    is joined where the gap is the tracking, and cut where it is wider (the word
+    space)."""
+    out: list[Obj] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j + 1 < len(words) and _next_letter(words[j], words[j + 1]):
+            j += 1
+        run = words[i : j + 1]
+        out.extend(_joined_run(run) if len(run) >= TRACKED_LETTERS else run)
+        i = j + 1
+    return out
+
+
+def _next_letter(a: Obj, b: Obj) -> bool:
+    """b is a single glyph right after the single glyph a on its line (less than two
+    type sizes away: a word space and the tracking either side of it)."""
+    size = a["bottom"] - a["top"]
+    gap = b["x0"] - a["x1"]
+    same_line = abs(a["top"] - b["top"]) <= 0.5 and abs(a["bottom"] - b["bottom"]) <= 0.5
+    return len(a["text"]) == 1 and len(b["text"]) == 1 and same_line and 0 < gap < 2 * size
+
+
+def _joined_run(run: Sequence[Obj]) -> list[Obj]:
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(run)]
+    tracking = min(gaps)
+    if tracking <= X_TOLERANCE or sum(1 for g in gaps if g - tracking <= TRACKING) < 3:
+        return list(run)
+    pieces: list[list[Obj]] = [[run[0]]]
+    for gap, w in zip(gaps, run[1:], strict=True):
+        if gap - tracking <= TRACKING:
+            pieces[-1].append(w)
+        else:
+            pieces.append([w])
+    return [_word_of(p) for p in pieces]
 
 
 # --------------------------------------------------------------------------- rotation
