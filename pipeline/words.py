@@ -52,20 +52,32 @@ def _rule_between(a: Obj, b: Obj, vertical: Sequence[Obj]) -> bool:
     )
 
 
-def split_glyphs(chars: Sequence[Obj], vertical: Sequence[Obj]) -> list[list[Obj]]:
+SPACED_GAP = 0.15  # type sizes: a jump this wide between glyphs, where spaces are glyphs
+
+
+def split_glyphs(
+    chars: Sequence[Obj], vertical: Sequence[Obj], spaces_drawn: bool = False
+) -> list[list[Obj]]:
     """One word's glyphs cut where a gap is a word space for the type size, or where a
-    vertical rule passes between two glyphs."""
+    vertical rule passes between two glyphs. Where the page draws its word spaces as
+    glyphs (``spaces_drawn``), a jump of ``SPACED_GAP`` type sizes between two glyphs
+    of a word that are otherwise set tight is no letter's kerning but the producer
+    placing the next cell's text: a spreadsheet's right-aligned date 2 pt from the next
+    column ("2016Cairo,")."""
     if len(chars) < 2:
         return [list(chars)]
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(chars)]
+    tight = sorted(gaps)[len(gaps) // 2] if spaces_drawn else 0.0
     x0 = min(c["x0"] for c in chars)
     x1 = max(c["x1"] for c in chars)
     top = min(c["top"] for c in chars)
     bottom = max(c["bottom"] for c in chars)
     near = [e for e in vertical if x0 < e["x0"] < x1 and e["top"] <= bottom and e["bottom"] >= top]
     pieces: list[list[Obj]] = [[chars[0]]]
-    for a, b in itertools.pairwise(chars):
-        gap = b["x0"] - a["x1"]
-        if gap > _gap_tolerance(a, b) or (near and _rule_between(a, b, near)):
+    for gap, (a, b) in zip(gaps, itertools.pairwise(chars), strict=True):
+        size = min(float(a.get("size") or 0.0), float(b.get("size") or 0.0))
+        jump = spaces_drawn and size > 0 and gap > SPACED_GAP * size and tight < 0.05 * size
+        if gap > _gap_tolerance(a, b) or jump or (near and _rule_between(a, b, near)):
             pieces.append([b])
         else:
             pieces[-1].append(b)
@@ -81,6 +93,12 @@ def _word_of(chars: Sequence[Obj]) -> Obj:
         "bottom": max(c["bottom"] for c in chars),
         "fontname": chars[0].get("fontname", ""),
     }
+
+
+def _spaces_drawn(chars: Sequence[Obj]) -> bool:
+    """Whether the page sets its word spaces as space glyphs (one for every 20 glyphs at
+    least: prose has one in six), not only by moving the pen."""
+    return sum(1 for c in chars if c["text"] == " ") * 20 >= len(chars) > 0
 
 
 OVERPRINT = 1.0  # pt: a glyph drawn again this close to where it was drawn is the same
@@ -138,11 +156,13 @@ def build_words(
     """Upright words of a page, pdfplumber's where nothing says to cut them, each
     glyph read once (``without_overprint``)."""
     extractor = extractor or WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False)
+    glyphs_read = without_overprint(chars)
+    spaces_drawn = _spaces_drawn(glyphs_read)
     words: list[Obj] = []
-    for word, glyphs in extractor.iter_extract_tuples(without_overprint(chars)):
+    for word, glyphs in extractor.iter_extract_tuples(glyphs_read):
         if not word.get("upright", True) or not word["text"].strip():
             continue
-        pieces = split_glyphs(glyphs, vertical)
+        pieces = split_glyphs(glyphs, vertical, spaces_drawn)
         if len(pieces) == 1:
             words.append({k: word[k] for k in WORD_KEYS})
             continue

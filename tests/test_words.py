@@ -97,3 +97,12 @@ def test_wide_letter_spacing_is_read_as_words_not_letters() -> None:
 def test_single_letters_a_word_space_apart_stay_words() -> None:
     chars = _glyphs("abcd", 10, 12.0, 6.0, {0: 2.5, 1: 2.5, 2: 2.5})
     assert [w["text"] for w in build_words(chars, [])] == ["abcd"]
+
+
+def test_a_jump_between_tight_glyphs_is_two_words_where_spaces_are_glyphs() -> None:
+    """A spreadsheet's right-aligned "2016" 2 pt from the next column's "Cairo," at 9 pt
+    (under the 2.25 pt word space): where the page draws its spaces, a jump between
+    otherwise tight glyphs is the next cell's text."""
+    chars = _glyphs("2016Cairo,", 10, 9.0, 5.0, {3: 2.0})
+    assert _texts(split_glyphs(chars, [], spaces_drawn=True)) == ["2016", "Cairo,"]
+    assert _texts(split_glyphs(chars, [])) == ["2016Cairo,"]
