@@ -385,3 +385,28 @@ def test_blank_lines_between_blocks_of_one_line_rows_do_not_make_rows() -> None:
     lines = _rows(BODY[:3]) + _rows(BODY[3:], top=160.0)
     groups = row_groups(lines, column_bounds(lines), {1, 2})
     assert [len(g) for g in groups] == [1] * 5
+
+
+def test_a_date_wrapped_over_lines_is_one_row_not_two_figures() -> None:
+    """ "November" / "15-16," / "2016": a figure a wrap cut ends with its comma."""
+    lines: list[_Line] = []
+    top = 100.0
+    for name in ("Bali Process", "Rabat Process"):
+        row, top = _wrapped(top, [[name], ["November", "15-16,", "2016"], ["agreed", "to meet"]])
+        lines += row
+    groups = row_groups(lines, [40.0, 140.0, 240.0, 340.0], {1})
+    assert [len(g) for g in groups] == [3, 3]
+
+
+def test_a_column_that_stops_and_starts_again_is_two_rows() -> None:
+    """Blocks of rows between blank lines: the first column's text resumes in a block."""
+    lines: list[_Line] = []
+    top = 100.0
+    for block in range(2):
+        for name in ("North", "South"):
+            row, top = _wrapped(top, [[name], ["first", "second"], ["x"]], lead=10.0)
+            lines += row
+            top -= 10  # rows of a block only a line apart
+        top += 30
+    groups = row_groups(lines, [40.0, 140.0, 240.0, 340.0], set())
+    assert all(len(g) == 1 for g in groups)

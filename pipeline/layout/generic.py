@@ -28,7 +28,13 @@ from pipeline.layout.engine import (
     page_lines,
     profile_table_rows,
 )
-from pipeline.layout.stream import StreamTable, band_rows, columns_drawn, find_stream_tables
+from pipeline.layout.stream import (
+    StreamTable,
+    band_rows,
+    columns_drawn,
+    find_stream_tables,
+    row_groups,
+)
 from pipeline.model import PhysicalRow, TableLayout
 from pipeline.profiles import Profile
 
@@ -295,7 +301,9 @@ def _stream_table_rows(
         bounds = bounds if repeats else layout.bounds
         n = len(prev) if repeats else 0
         header, header_rows = header[:n], header_rows[:n]
-        rows = [[ln] for ln in found.header[n:]] + rows
+        if found.header[n:]:
+            lines = [*found.header[n:], *found.lines]
+            rows = row_groups(lines, bounds, found.numeric)
     else:
         table = _open_table(
             state, header_rows, bounds, False, content, found.above, names=found.names

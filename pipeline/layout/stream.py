@@ -79,6 +79,8 @@ class StreamTable:
     """No column of figures told the header from the body: the first line was taken."""
     rows: list[list[_Line]] = field(default_factory=list)
     """The body's lines grouped into rows (``row_groups``); one row per line when empty."""
+    numeric: set[int] = field(default_factory=set)
+    """The columns of figures."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -356,14 +358,13 @@ def _is_title(line: _Line, body_size: float, bounds: Sequence[float]) -> bool:
     return _is_prose(line, bounds[-1] - bounds[0])
 
 
-def _ends_paragraph(lines: Sequence[_Line], i: int) -> bool:
+def _ends_paragraph(lines: Sequence[_Line], i: int, width: float) -> bool:
     """Line i is the last line of a paragraph: the line over it is prose (``_is_prose``
-    against the lines' own width) set at a paragraph's leading ("... amounts by payroll
-    period have" over "changed. For 2011, they are:")."""
+    against the block's text ``width``) set at a paragraph's leading ("... amounts by
+    payroll period have" over "changed. For 2011, they are:")."""
     if i < 1:
         return False
     above, line = lines[i - 1], lines[i]
-    width = max(above.x1, line.x1) - min(above.x0, line.x0)
     tight = line.top - above.bottom <= 0.5 * line.height
     return tight and abs(above.x0 - line.x0) <= line.height and _is_prose(above, width)
 
@@ -399,6 +400,7 @@ def _extend(
     body = lines[start : last + 1]
     height = _median_height(body)
     body_size = type_size([w for ln in body for w in ln.words])
+    width = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
     gaps = _gaps(body)
     row_gap = max([*gaps, height])
     header_gap = max(HEADER_GAP * height, 1.25 * statistics.median(gaps) if gaps else 0.0)
@@ -409,7 +411,7 @@ def _extend(
         gap = below.top - line.bottom
         ruled = _rules_between(rule_ys, line, below)
         crossed = crossed or ruled
-        if _is_title(line, body_size, bounds) or _ends_paragraph(lines, i):
+        if _is_title(line, body_size, bounds) or _ends_paragraph(lines, i, width):
             break
         if not header_seen and not crossed and _in_first_column(line, bounds):
             if gap > 1.5 * row_gap:
@@ -539,40 +541,43 @@ def pinned(line: _Line, bounds: Sequence[float]) -> list[Word]:
     return out
 
 
-ROW_GAP = 2.5  # a gap this many times the tight ones (and half a line more) ends a row
+def _row_gap(gaps: Sequence[float]) -> float | None:
+    """The gap that ends rows, where the gaps between lines are of two kinds: the first
+    clear jump in the sorted gaps (half a point, and 40 % of the gap below it), from the
+    tight gaps between a cell's wrapped lines to the wider ones between rows. None when
+    the gaps are all of a kind."""
+    ordered = sorted(g for g in gaps if g > -0.5)
+    for a, b in itertools.pairwise(ordered):
+        if b - a >= max(0.5, 0.4 * max(a, 0.0)):
+            return (a + b) / 2
+    return None
 
 
 def row_groups(
     lines: Sequence[_Line], bounds: Sequence[float], numeric: set[int]
 ) -> list[list[_Line]]:
     """The body's lines grouped into rows, told apart by their baselines and checked by
-    their columns. Where the gaps between lines are of two kinds -- tight ones between
-    a cell's wrapped lines, and gaps ``ROW_GAP`` times wider between rows -- the wide
-    gaps end the rows, unless some group so made repeats a figure in a column (then the
-    wide gaps are blank lines between blocks of one-line rows, and every line is a
-    row). A first line that is only a label in the first column (a section label) stays
-    a row of its own. Gaps of one kind: each visual line is a row, as the peers read
-    unruled tables; nothing tells a wrapped cell's line from a row there."""
+    their columns. Where the gaps between lines are of two kinds (``_row_gap``) --
+    tight ones between a cell's wrapped lines, wider ones between rows -- the wider gaps
+    end the rows, unless a group so made is plainly several rows: a figure repeats in a
+    column, or a column's text stops and starts again (then the wide gaps are blank lines
+    between blocks of one-line rows, and every line is a row). A first line that is only
+    a label in the first column (a section label) stays a row of its own. Gaps of one
+    kind: each visual line is a row, as the peers read unruled tables; nothing tells a
+    wrapped cell's line from a row there."""
     single = [[ln] for ln in lines]
     gaps = _gaps(lines)
-    if len(gaps) < 2:
-        return single
-    tight = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else min(gaps)
-    height = _median_height(lines)
-    wide = max(ROW_GAP * max(tight, 0.0), tight + 0.6 * height)
-    if not any(g > wide for g in gaps):
+    cut = _row_gap(gaps) if len(gaps) >= 2 else None
+    if cut is None:
         return single
     groups: list[list[_Line]] = [[lines[0]]]
     for gap, line in zip(gaps, lines[1:], strict=True):
-        if gap > wide:
+        if gap > cut:
             groups.append([line])
         else:
             groups[-1].append(line)
-    for group in groups:
-        rows = [_cells_of_band(ln.words, bounds)[0] for ln in group]
-        for k in numeric:
-            if sum(1 for r in rows if is_numeric(r[k])) >= 2:
-                return single
+    if any(_several_rows(g, bounds, numeric) for g in groups):
+        return single
     out: list[list[_Line]] = []
     for group in groups:
         if len(group) > 1 and _in_first_column(group[0], bounds):
@@ -580,6 +585,23 @@ def row_groups(
         else:
             out.append(group)
     return out
+
+
+def _several_rows(group: Sequence[_Line], bounds: Sequence[float], numeric: set[int]) -> bool:
+    """Lines that cannot be one row: a figure twice in a column (not counting a figure a
+    wrap cut: "November" / "15-16," / "2016" is one date), or a column whose text stops
+    for a line and starts again (a cell's wrapped lines follow each other)."""
+    rows = [_cells_of_band(ln.words, bounds)[0] for ln in group]
+    for k in range(len(bounds) - 1):
+        filled = [i for i, r in enumerate(rows) if r[k].strip()]
+        figures = [rows[i][k].strip() for i in filled if is_numeric(rows[i][k])]
+        # a figure a wrap cut ends with what joins it to the next line ("15-16," / "2016")
+        whole = [f for f in figures if not f.endswith((",", "-", "\u2013"))]
+        if k in numeric and len(whole) >= 2:
+            return True
+        if filled and filled[-1] - filled[0] + 1 != len(filled):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- header
@@ -712,7 +734,7 @@ def _tables_in_block(lines: Sequence[_Line], horizontal: Sequence[Word]) -> list
             for k, ln in enumerate(header)
         ]
         above = list(lines[: extent.head])
-        table = StreamTable(header, body, bounds, rows, above, not numeric)
+        table = StreamTable(header, body, bounds, rows, above, not numeric, numeric=numeric)
         table.rows = row_groups(body, bounds, numeric)
         found.append(table)
     return found
