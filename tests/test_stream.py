@@ -402,7 +402,7 @@ def test_a_column_that_stops_and_starts_again_is_two_rows() -> None:
     """Blocks of rows between blank lines: the first column's text resumes in a block."""
     lines: list[_Line] = []
     top = 100.0
-    for block in range(2):
+    for _block in range(2):
         for name in ("North", "South"):
             row, top = _wrapped(top, [[name], ["first", "second"], ["x"]], lead=10.0)
             lines += row
