@@ -398,8 +398,9 @@ def test_a_date_wrapped_over_lines_is_one_row_not_two_figures() -> None:
     assert [len(g) for g in groups] == [3, 3]
 
 
-def test_a_column_that_stops_and_starts_again_is_two_rows() -> None:
-    """Blocks of rows between blank lines: the first column's text resumes in a block."""
+def test_a_column_that_starts_again_starts_a_row() -> None:
+    """Rows set as close as a cell's lines (a spreadsheet's), between blank lines: the
+    first column's text starting again starts the next row."""
     lines: list[_Line] = []
     top = 100.0
     for _block in range(2):
@@ -409,4 +410,7 @@ def test_a_column_that_stops_and_starts_again_is_two_rows() -> None:
             top -= 10  # rows of a block only a line apart
         top += 30
     groups = row_groups(lines, [40.0, 140.0, 240.0, 340.0], set())
-    assert all(len(g) == 1 for g in groups)
+    assert [[ln.words[0]["text"] for ln in g] for g in groups] == [
+        ["North", "second"],
+        ["South", "second"],
+    ] * 2

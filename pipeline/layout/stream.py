@@ -542,15 +542,22 @@ def pinned(line: _Line, bounds: Sequence[float]) -> list[Word]:
 
 
 def _row_gap(gaps: Sequence[float]) -> float | None:
-    """The gap that ends rows, where the gaps between lines are of two kinds: the first
-    clear jump in the sorted gaps (half a point, and 40 % of the gap below it), from the
-    tight gaps between a cell's wrapped lines to the wider ones between rows. None when
-    the gaps are all of a kind."""
+    """The gap that ends rows, where the gaps between lines are of two kinds: tight ones
+    between a cell's wrapped lines (the lower quartile), and ones at least 1.6 times as
+    wide and half a point more between rows (a browser's baselines jitter between 1.5
+    and 2.2 pt inside a cell; a spreadsheet sets its rows 1.2 pt further apart). The cut
+    is halfway from the widest tight gap to the narrowest row gap. None when the gaps
+    are all of a kind (one line rows, or mostly: a few wrapped lines are no evidence)."""
     ordered = sorted(g for g in gaps if g > -0.5)
-    for a, b in itertools.pairwise(ordered):
-        if b - a >= max(0.5, 0.4 * max(a, 0.0)):
-            return (a + b) / 2
-    return None
+    if len(ordered) < 2:
+        return None
+    tight = max(statistics.quantiles(ordered, n=4)[0] if len(ordered) >= 4 else ordered[0], 0.0)
+    wide = max(1.6 * tight, tight + 0.5)
+    above = [g for g in ordered if g >= wide]
+    below = [g for g in ordered if g < wide]
+    if not above or not below:
+        return None
+    return (max(below) + above[0]) / 2
 
 
 def row_groups(
@@ -559,49 +566,69 @@ def row_groups(
     """The body's lines grouped into rows, told apart by their baselines and checked by
     their columns. Where the gaps between lines are of two kinds (``_row_gap``) --
     tight ones between a cell's wrapped lines, wider ones between rows -- the wider gaps
-    end the rows, unless a group so made is plainly several rows: a figure repeats in a
-    column, or a column's text stops and starts again (then the wide gaps are blank lines
-    between blocks of one-line rows, and every line is a row). A first line that is only
-    a label in the first column (a section label) stays a row of its own. Gaps of one
+    end the rows, unless a group so made repeats a figure in a column (then the wide
+    gaps are blank lines between blocks of one-line rows, and every line is a row); a
+    group is cut again where a column's text starts again after it stopped
+    (``_split_at_resumes``). A first line that is only a label in the first column (a
+    section label) stays a row of its own. Gaps of one
     kind: each visual line is a row, as the peers read unruled tables; nothing tells a
     wrapped cell's line from a row there."""
     single = [[ln] for ln in lines]
     gaps = _gaps(lines)
-    cut = _row_gap(gaps) if len(gaps) >= 2 else None
+    cut = _row_gap(gaps)
     if cut is None:
         return single
     groups: list[list[_Line]] = [[lines[0]]]
     for gap, line in zip(gaps, lines[1:], strict=True):
-        if gap > cut:
+        if gap >= cut:
             groups.append([line])
         else:
             groups[-1].append(line)
-    if any(_several_rows(g, bounds, numeric) for g in groups):
+    if any(_figures_repeat(g, bounds, numeric) for g in groups):
         return single
     out: list[list[_Line]] = []
     for group in groups:
-        if len(group) > 1 and _in_first_column(group[0], bounds):
-            out += [[group[0]], group[1:]]
-        else:
-            out.append(group)
+        for row in _split_at_resumes(group, bounds):
+            if len(row) > 1 and _in_first_column(row[0], bounds):
+                out += [[row[0]], row[1:]]
+            else:
+                out.append(row)
     return out
 
 
-def _several_rows(group: Sequence[_Line], bounds: Sequence[float], numeric: set[int]) -> bool:
-    """Lines that cannot be one row: a figure twice in a column (not counting a figure a
-    wrap cut: "November" / "15-16," / "2016" is one date), or a column whose text stops
-    for a line and starts again (a cell's wrapped lines follow each other)."""
+def _figures_repeat(group: Sequence[_Line], bounds: Sequence[float], numeric: set[int]) -> bool:
+    """A figure twice in a column of figures: the lines are several rows (not counting
+    a figure a wrap cut: "November" / "15-16," / "2016" is one date)."""
     rows = [_cells_of_band(ln.words, bounds)[0] for ln in group]
-    for k in range(len(bounds) - 1):
-        filled = [i for i, r in enumerate(rows) if r[k].strip()]
-        figures = [rows[i][k].strip() for i in filled if is_numeric(rows[i][k])]
-        # a figure a wrap cut ends with what joins it to the next line ("15-16," / "2016")
-        whole = [f for f in figures if not f.endswith((",", "-", "\u2013"))]
-        if k in numeric and len(whole) >= 2:
-            return True
-        if filled and filled[-1] - filled[0] + 1 != len(filled):
+    for k in numeric:
+        figures = [r[k].strip() for r in rows if r[k].strip() and is_numeric(r[k])]
+        # a figure a wrap cut ends with what joins it to the next line
+        if sum(1 for f in figures if not f.endswith((",", "-", "\u2013"))) >= 2:
             return True
     return False
+
+
+def _split_at_resumes(group: Sequence[_Line], bounds: Sequence[float]) -> list[list[_Line]]:
+    """Lines cut where a column's text starts again after it stopped for a line: a
+    cell's wrapped lines follow each other, so the text that resumes is the next row's
+    (a row set closer to the one above than the producer's usual row gap)."""
+    rows: list[list[_Line]] = [[group[0]]]
+    stopped: set[int] = set()
+    filled = set(_filled_columns(group[0], bounds))
+    for line in group[1:]:
+        now = set(_filled_columns(line, bounds))
+        if now & stopped:
+            rows.append([line])
+            stopped, filled = set(), now
+            continue
+        stopped |= filled - now
+        filled |= now
+        rows[-1].append(line)
+    return rows
+
+
+def _filled_columns(line: _Line, bounds: Sequence[float]) -> list[int]:
+    return [k for k, t in enumerate(_cells_of_band(line.words, bounds)[0]) if t.strip()]
 
 
 # --------------------------------------------------------------------------- header
