@@ -52,20 +52,32 @@ def _rule_between(a: Obj, b: Obj, vertical: Sequence[Obj]) -> bool:
     )
 
 
-def split_glyphs(chars: Sequence[Obj], vertical: Sequence[Obj]) -> list[list[Obj]]:
+SPACED_GAP = 0.15  # type sizes: a jump this wide between glyphs, where spaces are glyphs
+
+
+def split_glyphs(
+    chars: Sequence[Obj], vertical: Sequence[Obj], spaces_drawn: bool = False
+) -> list[list[Obj]]:
     """One word's glyphs cut where a gap is a word space for the type size, or where a
-    vertical rule passes between two glyphs."""
+    vertical rule passes between two glyphs. Where the page draws its word spaces as
+    glyphs (``spaces_drawn``), a jump of ``SPACED_GAP`` type sizes between two glyphs
+    of a word that are otherwise set tight is no letter's kerning but the producer
+    placing the next cell's text: a spreadsheet's right-aligned date 2 pt from the next
+    column ("2016Cairo,")."""
     if len(chars) < 2:
         return [list(chars)]
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(chars)]
+    tight = sorted(gaps)[len(gaps) // 2] if spaces_drawn else 0.0
     x0 = min(c["x0"] for c in chars)
     x1 = max(c["x1"] for c in chars)
     top = min(c["top"] for c in chars)
     bottom = max(c["bottom"] for c in chars)
     near = [e for e in vertical if x0 < e["x0"] < x1 and e["top"] <= bottom and e["bottom"] >= top]
     pieces: list[list[Obj]] = [[chars[0]]]
-    for a, b in itertools.pairwise(chars):
-        gap = b["x0"] - a["x1"]
-        if gap > _gap_tolerance(a, b) or (near and _rule_between(a, b, near)):
+    for gap, (a, b) in zip(gaps, itertools.pairwise(chars), strict=True):
+        size = min(float(a.get("size") or 0.0), float(b.get("size") or 0.0))
+        jump = spaces_drawn and size > 0 and gap > SPACED_GAP * size and tight < 0.05 * size
+        if gap > _gap_tolerance(a, b) or jump or (near and _rule_between(a, b, near)):
             pieces.append([b])
         else:
             pieces[-1].append(b)
@@ -83,43 +95,159 @@ def _word_of(chars: Sequence[Obj]) -> Obj:
     }
 
 
+def _spaces_drawn(chars: Sequence[Obj]) -> bool:
+    """Whether the page sets its word spaces as space glyphs (one for every 20 glyphs at
+    least: prose has one in six), not only by moving the pen."""
+    return sum(1 for c in chars if c["text"] == " ") * 20 >= len(chars) > 0
+
+
+OVERPRINT = 1.0  # pt: a glyph drawn again this close to where it was drawn is the same
+OVERPRINT_SHARE = 0.05  # of a page's glyphs: fewer doubles are ligatures, not overprint
+
+
+def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
+    """The glyphs, each drawn once. Some producers fake bold or a shadow by painting the
+    same text twice at (nearly) the same place; read as drawn, every word and figure
+    comes out doubled ("KrugerKruger", "1 1.9 9"). Of glyphs with the same text, font
+    and size less than ``OVERPRINT`` (and half a glyph's width) apart, one is kept
+    (pdfplumber's ``dedupe_chars``). One pass may leave glyphs out ("1 9" under "1.9",
+    "K21901" under "K2-1901"), so the glyphs left are then put in reading order (lines
+    top to bottom, left to right), or a word would be read in pieces from two passes.
+
+    Only a page where doubles are a share of its glyphs (``OVERPRINT_SHARE``) is
+    overprinted: PDFium reads a ligature glyph ("ff", "tt") as its letters, each with
+    the glyph's box, and "effective" must keep both f's. A page without overprint keeps
+    its content-stream order."""
+    glyphs = list(chars)
+    kept: list[Obj] = []
+    seen: dict[tuple[str, str, float, int], list[Obj]] = {}
+    for c in glyphs:
+        key = (c["text"], c.get("fontname", ""), round(float(c.get("size") or 0.0), 1))
+        row = int(c["top"])
+        twins = (t for r in (row - 1, row, row + 1) for t in seen.get((*key, r), []))
+        # a doubled letter ("ii") is one advance on: a glyph's width, however narrow
+        near = min(OVERPRINT, 0.5 * (c["x1"] - c["x0"]))
+        if any(
+            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT for t in twins
+        ):
+            continue
+        kept.append(c)
+        seen.setdefault((*key, row), []).append(c)
+    doubles = len(glyphs) - len(kept)
+    if doubles <= OVERPRINT_SHARE * sum(1 for c in glyphs if c["text"].strip()):
+        return glyphs
+    return _reading_order(kept)
+
+
+def _reading_order(chars: Sequence[Obj]) -> list[Obj]:
+    """Glyphs by line (tops within 1 pt of the line's first), then left to right."""
+    lines: list[list[Obj]] = []
+    for c in sorted(chars, key=lambda c: c["top"]):
+        if lines and c["top"] - lines[-1][0]["top"] <= 1.0:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return [c for line in lines for c in sorted(line, key=lambda c: c["x0"])]
+
+
 def build_words(
     chars: Iterable[Obj], vertical: Sequence[Obj], extractor: WordExtractor | None = None
 ) -> list[Obj]:
-    """Upright words of a page, pdfplumber's where nothing says to cut them."""
+    """Upright words of a page, pdfplumber's where nothing says to cut them, each
+    glyph read once (``without_overprint``)."""
     extractor = extractor or WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False)
+    glyphs_read = without_overprint(chars)
+    spaces_drawn = _spaces_drawn(glyphs_read)
     words: list[Obj] = []
-    for word, glyphs in extractor.iter_extract_tuples(chars):
+    for word, glyphs in extractor.iter_extract_tuples(glyphs_read):
         if not word.get("upright", True) or not word["text"].strip():
             continue
-        pieces = split_glyphs(glyphs, vertical)
+        pieces = split_glyphs(glyphs, vertical, spaces_drawn)
         if len(pieces) == 1:
             words.append({k: word[k] for k in WORD_KEYS})
             continue
         words.extend(_word_of(p) for p in pieces if "".join(c["text"] for c in p).strip())
-    return words
+    return without_tracking(words)
+
+
+TRACKING = 0.3  # pt: letter gaps of one tracked run agree this closely
+TRACKED_LETTERS = 4  # a run of single letters this long shows letter spacing
+
+
+def without_tracking(words: Sequence[Obj]) -> list[Obj]:
+    """Letter-spaced text read as words, not letters. Wide tracking (3 pt and more: a
+    "J u n e 1 2 , 2 0 1 7" date) puts every glyph further from the next than
+    pdfplumber's 3 pt, so each becomes a word of its own. A run of single-glyph words on
+    a line whose smallest gaps agree (the tracking, at least ``TRACKED_LETTERS`` times)
+    is joined where the gap is the tracking, and cut where it is wider (the word
+    space)."""
+    out: list[Obj] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j + 1 < len(words) and _next_letter(words[j], words[j + 1]):
+            j += 1
+        run = words[i : j + 1]
+        out.extend(_joined_run(run) if len(run) >= TRACKED_LETTERS else run)
+        i = j + 1
+    return out
+
+
+def _next_letter(a: Obj, b: Obj) -> bool:
+    """b is a single glyph right after the single glyph a on its line (less than two
+    type sizes away: a word space and the tracking either side of it)."""
+    size = a["bottom"] - a["top"]
+    gap = b["x0"] - a["x1"]
+    same_line = abs(a["top"] - b["top"]) <= 0.5 and abs(a["bottom"] - b["bottom"]) <= 0.5
+    return len(a["text"]) == 1 and len(b["text"]) == 1 and same_line and 0 < gap < 2 * size
+
+
+def _joined_run(run: Sequence[Obj]) -> list[Obj]:
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(run)]
+    tracking = min(gaps)
+    if tracking <= X_TOLERANCE or sum(1 for g in gaps if g - tracking <= TRACKING) < 3:
+        return list(run)
+    pieces: list[list[Obj]] = [[run[0]]]
+    for gap, w in zip(gaps, run[1:], strict=True):
+        if gap - tracking <= TRACKING:
+            pieces[-1].append(w)
+        else:
+            pieces.append([w])
+    return [_word_of(p) for p in pieces]
 
 
 # --------------------------------------------------------------------------- rotation
 
 
-def _reading_up(char: Obj) -> bool | None:
-    """True for a glyph set bottom to top, False for top to bottom, None if upright."""
-    if char.get("upright", True):
-        return None
-    matrix = char.get("matrix") or (1, 0, 0, 1, 0, 0)
-    return bool(matrix[1] > 0)
+def _reading_up(chars: Sequence[Obj]) -> list[bool]:
+    """Per glyph set at 90 degrees, whether it reads bottom to top: from its matrix where
+    the reader gives one (pdfplumber), else from where it stands against the turned
+    glyph before it on the same vertical line (PDFium gives no matrix): a line read
+    bottom to top climbs the page."""
+    votes: list[bool] = []
+    prev: Obj | None = None
+    for c in chars:
+        if not c["text"].strip() or c.get("upright", True):
+            continue
+        matrix = c.get("matrix")
+        if matrix is not None:
+            votes.append(bool(matrix[1] > 0))
+        elif prev is not None and abs(c["x0"] - prev["x0"]) < 1.0 and c["top"] != prev["top"]:
+            votes.append(bool(c["top"] < prev["top"]))
+        prev = c
+    return votes
 
 
 def upright_frame(chars: Sequence[Obj], width: float, height: float) -> Transform | None:
     """The turn that makes the page's text upright, when most of it is set at 90 degrees:
     a bbox (x0, top, x1, bottom) -> the same bbox on the page turned upright (its width
     is then the page's height). None when the page is upright already."""
-    ups = [_reading_up(c) for c in chars if c["text"].strip()]
-    turned = [u for u in ups if u is not None]
-    if len(turned) * 2 <= len(ups):
+    text = [c for c in chars if c["text"].strip()]
+    turned_glyphs = sum(1 for c in text if not c.get("upright", True))
+    if turned_glyphs * 2 <= len(text):
         return None
-    if sum(turned) * 2 > len(turned):  # reads bottom to top: turn the page clockwise
+    votes = _reading_up(chars)
+    if sum(votes) * 2 > len(votes):  # reads bottom to top: turn the page clockwise
 
         def clockwise(x0: float, top: float, x1: float, bottom: float) -> Box:
             return (height - bottom, x0, height - top, x1)

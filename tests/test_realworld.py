@@ -213,3 +213,104 @@ def test_nics_title_and_notes_inside_the_frame_are_not_rows(
     with (out / "documents.csv").open(encoding="utf-8", newline="") as f:
         titles = {d["source_file"]: d["title"] for d in csv.DictReader(f)}
     assert titles[f"{NICS}.pdf"] == "NICS Firearm Background Checks November - 2015"
+def _cells(row: dict[str, str]) -> list[str]:
+    return list(row.values())[5:]
+
+
+def test_senate_expenditures_records_are_rows_in_their_printed_columns(
+    generic_out: tuple[Path, Any],
+) -> None:
+    """A ruled header over a frame with no rules inside: each record is a row of its
+    own (not 22 records in one cell), each value in the column printed over it."""
+    out, _ = generic_out
+    rows = _table(out, "senate-expenditures-1")
+    labels = list(rows[0])[5:]
+    assert len(labels) == 7
+    assert [labels[k] for k in (0, 2, 5, 6)] == [
+        "DOCUMENT NO.",
+        "PAYEE NAME",
+        "DESCRIPTION",
+        "AMOUNT ($)",
+    ]
+    records = [_cells(r) for r in rows if _cells(r)[0].startswith("DHAW")]
+    assert len(records) == 22
+    assert records[0] == [
+        "DHAW20190001",
+        "05/03/2019",
+        "CITIBANK - TRAVEL CBA CARD",
+        "03/04/2019",
+        "03/06/2019",
+        # the description's two printed lines are one cell: its second line is set as
+        # tight under the first as a cell's wrapped lines are, rows further apart
+        "STAFF TRANSPORTATION AIRFARE FOR E JOHNSON KANSAS CITY TO WASHINGTON DC AND RETURN",
+        "920.68",
+    ]
+    # pdfplumber's own test asserts this last record's first five cells
+    assert records[-1][:5] == [
+        "DHAW20190070",
+        "09/09/2019",
+        "CITIBANK - TRAVEL CBA CARD",
+        "08/12/2019",
+        "08/14/2019",
+    ]
+    staff = [c for c in map(_cells, rows) if c[2] and not c[0]]
+    assert len(staff) == 10
+    assert staff[0] == ["", "", "BAIN, J MATTHEW", "", "", "DISTRICT DIRECTOR", "37,499.96"]
+    # a description running past its column's edge stays in its cell
+    assert all(c[6] == "" or c[6][-3] == "." for c in map(_cells, rows) if c[0] or c[2])
+    lines = [c for c in map(_cells, rows) if not any(c[:5]) and c[5]]
+    assert lines == [], "a description's second line is no row of its own"
+
+
+def test_birdisland_reads_its_printed_columns_each_glyph_once(
+    generic_out: tuple[Path, Any],
+) -> None:
+    """Cell fills (zebra rows, a shaded column) are not the columns; the text's
+    alignment is. Every glyph is painted twice (fake bold) and read once."""
+    out, _ = generic_out
+    assert _report(out)["birdisland.pdf"]["tables_found"] == 2
+    rows = _table(out, "birdisland-1")
+    assert list(rows[0])[5:] == [
+        "Company/Brand",
+        "Product/Brand†",
+        "Technol.†",
+        "Mat.",
+        "SCN Resist.",
+        "Seed Trmt.†",
+        "Yield Bu/A",
+        "Moisture %",
+        "Lodging %",
+        "Stand (x 1000)",
+        "Gross Income",
+    ]
+    entries = [_cells(r) for r in rows if r["Product/Brand†"]]
+    assert len(entries) == 30
+    assert entries[0] == [
+        "Kruger",
+        "K2-1901",
+        "RR2Y",
+        "1.9",
+        "R",
+        "Ac,PV",
+        "56.4",
+        "7.6",
+        "0",
+        "126.3",
+        "$846",
+    ]
+    assert entries[-1] == [
+        "Gold Country",
+        "1541",
+        "RR2Y",
+        "1.5",
+        "R",
+        "Ac",
+        "48.4",
+        "7.6",
+        "0",
+        "110.4",
+        "$726",
+    ]
+    assert [r["Yield Bu/A"] for r in rows if r["Seed Trmt.†"] == "Test Average ="] == ["47.6"]
+    legend = _table(out, "birdisland-2")
+    assert _cells(legend[0]) == ["3111", "Agrisure® Viptera™ 3111", "A", "Allegiance®"]

@@ -52,7 +52,7 @@ def test_a_word_in_the_tables_band_but_in_no_cell_is_left_out_unexplained() -> N
     words = [
         _word(0, "Alpha", 110, 100),
         _word(1, "Beta", 260, 100),
-        _word(2, "label", 20, 130),  # left of the columns, at a row's height
+        _word(2, "label", 72, 130),  # left of the columns (3 pt), at a row's height
         _word(3, "Gamma", 110, 130),
         _word(4, "Delta", 260, 130),
     ]
@@ -64,6 +64,19 @@ def test_a_word_in_the_tables_band_but_in_no_cell_is_left_out_unexplained() -> N
     assert left.cells == ("label", "")
     assert left.word_ids == (2,)
     assert left.note == UNEXPLAINED
+
+
+def test_a_gutter_ends_the_region_prose_in_the_other_column_is_not_the_tables() -> None:
+    words = [
+        _word(0, "Alpha", 110, 100),
+        _word(1, "Beta", 260, 100),
+        _word(2, "prose", 450, 100),  # a gutter (16 pt) past "nearby", the rightmost text
+        _word(3, "nearby", 404, 130),  # 4 pt past it: the table's text
+    ]
+    rows = [_row((0, 1), 98, 112), _row((), 128, 142)]
+    audit = audit_page(_page(words), rows, {})
+    assert (audit.in_region, audit.placed) == (3, 2)
+    assert [r.word_ids for r in audit.left_out] == [(3,)]
 
 
 def test_words_outside_the_band_are_not_counted_unless_layout_left_them_out() -> None:

@@ -82,3 +82,27 @@ def test_page_set_at_90_degrees_is_turned_upright(b: float) -> None:
 
 def test_upright_page_is_left_alone() -> None:
     assert upright_frame(_glyphs("abc", 0, 10, 5, {}), 600.0, 800.0) is None
+
+
+def test_wide_letter_spacing_is_read_as_words_not_letters() -> None:
+    """Tracking of 3.2 pt at 9 pt type (over pdfplumber's 3 pt): "June 12, 2017"."""
+    chars = _glyphs("June12,2017", 10, 9.0, 5.0, {})
+    x = 10.0
+    for i, c in enumerate(chars):  # every glyph 3.2 pt from the next, words 6 pt more
+        c["x0"], c["x1"] = x, x + 5.0
+        x += 5.0 + 3.2 + (6.0 if i in (3, 6) else 0.0)
+    assert [w["text"] for w in build_words(chars, [])] == ["June", "12,", "2017"]
+
+
+def test_single_letters_a_word_space_apart_stay_words() -> None:
+    chars = _glyphs("abcd", 10, 12.0, 6.0, {0: 2.5, 1: 2.5, 2: 2.5})
+    assert [w["text"] for w in build_words(chars, [])] == ["abcd"]
+
+
+def test_a_jump_between_tight_glyphs_is_two_words_where_spaces_are_glyphs() -> None:
+    """A spreadsheet's right-aligned "2016" 2 pt from the next column's "Cairo," at 9 pt
+    (under the 2.25 pt word space): where the page draws its spaces, a jump between
+    otherwise tight glyphs is the next cell's text."""
+    chars = _glyphs("2016Cairo,", 10, 9.0, 5.0, {3: 2.0})
+    assert _texts(split_glyphs(chars, [], spaces_drawn=True)) == ["2016", "Cairo,"]
+    assert _texts(split_glyphs(chars, [])) == ["2016Cairo,"]

@@ -3,13 +3,17 @@
 Layout decides line by line and band by band where a table's text goes; a word that no
 decision takes (a line judged to be outside the columns, a stray glyph past a rule, a
 note under a row) would vanish without a trace. This check is independent of how the
-rows were found: per page and table, the region is the band of the page between the top
-of the table's first row and the bottom of its last, and each word whose centre lies inside
-it must be in some row's ``word_ids``. A word that is not becomes part of a ``left_out``
-row, with the reason layout gave for leaving it out (``LayoutState.leave_out``) or, when
-layout gave none, ``UNEXPLAINED``. Words layout left out on purpose count wherever they
-are (a page number or a note under the table): clean turns such rows into rejects, or counts them as
-furniture when the reason names furniture, so ``report.json`` accounts for every word.
+rows were found. Per page and table, the region is the band between the top of the
+table's first row and the bottom of its last, across the table's columns and on to any
+text that lies next to them: a row label printed left of a grid, a stray glyph past
+its last rule. Only a gutter stops it (a white strip over the whole band, wider than a
+type size: the other column of a page set in two, prose beside a small table). Each word
+whose centre lies in the region must be in some row's ``word_ids``. A word that is not
+becomes part of a ``left_out`` row, with the reason layout gave for leaving it out
+(``LayoutState.leave_out``) or, when layout gave none, ``UNEXPLAINED``. Words layout left
+out on purpose count wherever they are (a page number or a note under the table). Clean
+turns such rows into rejects, or counts them as furniture when the reason names
+furniture, so ``report.json`` accounts for every word.
 """
 
 from __future__ import annotations
@@ -34,24 +38,62 @@ class PageAudit:
     left_out: list[PhysicalRow]
 
 
-def _regions(rows: Sequence[PhysicalRow]) -> dict[int, tuple[float, float]]:
-    """Per table, the band of the page its rows on this page span, top to bottom. The
-    whole width counts: a row label printed left of a grid, or a cell's text past the
-    last rule, is at the height of the row it belongs to."""
-    spans: dict[int, tuple[float, float]] = {}
+Region = tuple[float, float, float, float]
+"""(x0, top, x1, bottom) of a table's text on one page."""
+
+
+def _bands(rows: Sequence[PhysicalRow]) -> dict[int, Region]:
+    """Per table, the box its rows on this page cover (column edges, tops, bottoms)."""
+    boxes: dict[int, Region] = {}
     for r in rows:
-        top, bottom = spans.get(r.table, (r.bbox[1], r.bbox[3]))
-        spans[r.table] = (min(top, r.bbox[1]), max(bottom, r.bbox[3]))
-    return spans
+        x0 = r.columns[0] if r.columns else r.bbox[0]
+        x1 = r.columns[-1] if r.columns else r.bbox[2]
+        old = boxes.get(r.table, (x0, r.bbox[1], x1, r.bbox[3]))
+        boxes[r.table] = (
+            min(old[0], x0),
+            min(old[1], r.bbox[1]),
+            max(old[2], x1),
+            max(old[3], r.bbox[3]),
+        )
+    return boxes
 
 
-def _table_at(regions: Mapping[int, tuple[float, float]], y: float, explained: bool) -> int | None:
-    """The table whose band holds height ``y``; for words layout left out on purpose
-    (a page number under the table, a note), the nearest table's."""
-    inside = [t for t, (top, bottom) in regions.items() if top <= y <= bottom]
+def _to_gutters(box: Region, words: Sequence[Word]) -> Region:
+    """The box widened, left and right, to the words of its band that follow on from it
+    with no gutter between: a gap of more than a type size stops it."""
+    x0, top, x1, bottom = box
+    band = [w for w in words if top <= _mid(w) <= bottom]
+    for w in sorted(band, key=lambda w: w["x0"]):
+        if x0 <= _centre(w) and w["x0"] <= x1 + _size(w):
+            x1 = max(x1, w["x1"])
+    for w in sorted(band, key=lambda w: -w["x1"]):
+        if _centre(w) <= x1 and w["x1"] >= x0 - _size(w):
+            x0 = min(x0, w["x0"])
+    return x0, top, x1, bottom
+
+
+def _mid(w: Word) -> float:
+    return float(w["top"] + w["bottom"]) / 2
+
+
+def _centre(w: Word) -> float:
+    return float(w["x0"] + w["x1"]) / 2
+
+
+def _size(w: Word) -> float:
+    return max(float(w["bottom"] - w["top"]), 1.0)
+
+
+def _table_at(regions: Mapping[int, Region], w: Word, explained: bool) -> int | None:
+    """The table whose region holds the word; for words layout left out on purpose (a
+    page number under the table, a note), the nearest table's."""
+    x, y = _centre(w), _mid(w)
+    inside = [
+        t for t, (x0, top, x1, bottom) in regions.items() if top <= y <= bottom and x0 <= x <= x1
+    ]
     if inside or not explained or not regions:
         return inside[0] if inside else None
-    return min(regions, key=lambda t: min(abs(y - regions[t][0]), abs(y - regions[t][1])))
+    return min(regions, key=lambda t: min(abs(y - regions[t][1]), abs(y - regions[t][3])))
 
 
 def audit_page(
@@ -59,14 +101,13 @@ def audit_page(
 ) -> PageAudit:
     """The accounting of one page's words against the rows layout made of it."""
     placed = {i for r in rows for i in r.word_ids}
-    regions = _regions(rows)
+    loose = [w for w in content.words if "id" in w and w["id"] not in placed]
+    regions = {t: _to_gutters(box, content.words) for t, box in _bands(rows).items()}
     width = {r.table: len(r.cells) for r in rows}
     in_region: set[int] = set(placed)
     left: dict[int, list[Word]] = {}
-    for w in content.words:
-        if "id" not in w or w["id"] in placed:
-            continue
-        table = _table_at(regions, (w["top"] + w["bottom"]) / 2, w["id"] in reasons)
+    for w in loose:
+        table = _table_at(regions, w, w["id"] in reasons)
         if table is not None:
             in_region.add(w["id"])
             left.setdefault(table, []).append(w)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -46,7 +47,13 @@ from pipeline.layout.ruled import (
     split_by_baselines,
     table_grids,
 )
-from pipeline.layout.stream import find_stream_table, place_chunks
+from pipeline.layout.stream import (
+    StreamTable,
+    columns_drawn,
+    columns_hold_text,
+    find_stream_tables,
+    row_groups,
+)
 from pipeline.model import PhysicalRow, RowKind, TableLayout
 from pipeline.profiles import Profile
 
@@ -98,14 +105,32 @@ def table_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
 def generic_table_rows(
     content: PageContent, profile: Profile, state: LayoutState
 ) -> Iterator[PhysicalRow]:
-    """A profile without columns: the page's ruled tables where it has any (grids that
-    are tables, not frames or banners: ``ruled.table_grids``), else the unruled table
-    its text's alignment shows."""
-    tables = table_grids(content.grids, content.words) if content.grids else []
+    """A profile without columns: the page's ruled tables where it has any (grids whose
+    columns are drawn as rules, not only filled rectangles' edges: ``columns_drawn``,
+    and that are tables, not frames or banners: ``ruled.table_grids``), else the
+    unruled tables its text's alignment shows."""
+    grids = [g for g in content.grids if _columns_of(g, content)]
+    tables = table_grids(grids, content.words) if grids else []
     if tables:
         yield from _grid_rows(content, profile, state, tables)
     else:
         yield from stream_rows(content, state)
+
+
+def _columns_of(grid: Grid, content: PageContent) -> bool:
+    """Whether a grid pdfplumber's finder drew gives the table's columns: they are drawn
+    as rules (``stream.columns_drawn``), or, drawn only by fills' edges, they are the
+    columns of the text inside (``stream.columns_hold_text``); else the text's own
+    alignment gives them (zebra stripes, a shaded column)."""
+    if columns_drawn(grid.xs, grid.ys[0], grid.ys[-1], content.vertical):
+        return True
+    inside = [
+        w
+        for w in content.words
+        if grid.ys[0] < _mid(w) < grid.ys[-1]
+        and grid.xs[0] <= (w["x0"] + w["x1"]) / 2 <= grid.xs[-1]
+    ]
+    return columns_hold_text(grid.xs, _group_lines(inside))
 
 
 def _grid_rows(
@@ -315,6 +340,15 @@ def _open_grid_table(
     return table, skip + n
 
 
+RUNNING_HEAD_LINES = 2  # lines above a table at the top of a page: a running head
+
+
+def _lined_up(a: Sequence[float], b: Sequence[float], lines: Sequence[_Line]) -> bool:
+    """Two tables' column boundaries are the same, within two type sizes."""
+    size = statistics.median(ln.height for ln in lines) if lines else 0.0
+    return len(a) == len(b) and all(abs(x - y) <= 2 * size for x, y in zip(a, b, strict=True))
+
+
 def _open_table(
     state: LayoutState,
     header_rows: list[tuple[str, ...]],
@@ -366,37 +400,81 @@ def _on_rows(words: Sequence[Word], grid: Grid) -> int:
 
 
 def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRow]:
-    """The page's unruled table, one row per visual line. It continues the open table
-    when its columns line up with it (its header then repeats, or it has none)."""
+    """The page's unruled tables, one row per visual line. The first continues the open
+    table when its columns line up with it and it repeats the open table's header or
+    prints none; the others, and any other, open a table of their own."""
     lines = page_lines(content.words, content.number, state) if content.words else []
-    found = find_stream_table(lines)
-    if found is None:
-        return
+    tables = find_stream_tables(lines, content.horizontal)
+    for t_index, found in enumerate(tables):
+        yield from _stream_table_rows(content, state, found, first=t_index == 0)
+    if tables:
+        state.last_page_with_rows = content.number
+
+
+def _stream_table_rows(
+    content: PageContent,
+    state: LayoutState,
+    found: StreamTable,
+    first: bool,
+) -> Iterator[PhysicalRow]:
+    """One unruled table's rows. It continues the open table when it is the page's first,
+    the open table reached the previous page, its columns are as many, and it repeats
+    the open table's header rows, prints none, or -- its columns lining up with the open
+    table's -- has a header only guessed (a table of words: its first line) or starts
+    at the top of the page (no title above it, a running head at most). Lines the
+    header walk took under a repeated header (the first line of a row whose cells are
+    set low), or a header that is not repeated, are then body rows."""
     bounds = found.bounds
-    placed = [place_chunks(ln, bounds) for ln in found.lines]
-    texts_of = [_cells_of_band(words, bounds) for words in placed]
     layout = state.layout
-    same = layout is not None and len(layout.bounds) == len(bounds)
-    if same and layout is not None and state.last_page_with_rows == content.number - 1:
+    prev = state.header_rows
+    header, header_rows = found.header, found.header_rows
+    rows = found.rows or [[ln] for ln in found.lines]
+    repeats = bool(prev) and header_rows[: len(prev)] == prev
+    lined_up = layout is not None and _lined_up(layout.bounds, bounds, found.lines)
+    at_top = len(found.above) <= RUNNING_HEAD_LINES
+    if (
+        first
+        and layout is not None
+        and len(layout.bounds) == len(bounds)
+        and state.last_page_with_rows == content.number - 1
+        and (repeats or not header_rows or (lined_up and (found.guessed_header or at_top)))
+    ):
         table = layout.table
-        n_header = 1 if state.header_rows and texts_of[0][0] == state.header_rows[0] else 0
-        bounds = layout.bounds if n_header == 0 else bounds
+        bounds = bounds if repeats else layout.bounds
+        n = len(prev) if repeats else 0
+        header, header_rows = header[:n], header_rows[:n]
+        if found.header[n:]:
+            lines = [*found.header[n:], *found.lines]
+            rows = row_groups(lines, bounds, found.numeric)
     else:
-        above = [ln for ln in lines if ln.bottom <= found.lines[0].top]
-        table = _open_table(state, [texts_of[0][0]], bounds, False, content, above)
-        n_header = 1
-    for k, (line, (texts, italic)) in enumerate(zip(found.lines, texts_of, strict=True)):
+        table = _open_table(
+            state, header_rows, bounds, False, content, found.above, names=found.names
+        )
+    for line, texts in zip(header, header_rows, strict=True):
         yield PhysicalRow(
             table=table.index,
             page=content.number,
             bbox=(bounds[0], line.top, bounds[-1], line.bottom),
             columns=tuple(bounds),
             cells=texts,
-            italic=italic,
-            kind="header" if k < n_header else "body",
-            first_on_page=k == n_header,
-            last_on_page=k == len(found.lines) - 1,
-            open_bottom=k == len(found.lines) - 1,
+            italic=tuple(False for _ in texts),
+            kind="header",
             word_ids=word_ids(line.words),
         )
-    state.last_page_with_rows = content.number
+    last = len(rows) - 1
+    for k, row in enumerate(rows):
+        words = [w for ln in row for w in ln.words]
+        texts, italic = _cells_of_band(words, bounds)
+        yield PhysicalRow(
+            table=table.index,
+            page=content.number,
+            bbox=(bounds[0], row[0].top, bounds[-1], row[-1].bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=italic,
+            kind="body",
+            first_on_page=k == 0,
+            last_on_page=k == last,
+            open_bottom=k == last,
+            word_ids=word_ids(words),
+        )

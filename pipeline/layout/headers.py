@@ -41,3 +41,15 @@ def column_names(parts: Sequence[HeaderPart], n_columns: int) -> list[str]:
         )
         names.append(" ".join(" ".join(p.text.split()) for p in spanning))
     return names
+
+
+def join_header_rows(rows: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    """Header rows already cut into the table's columns (an unruled table's header lines)
+    -> one name per column: each row's cell is a part spanning its own column, so the
+    non-empty parts are joined top to bottom ("" where every part is empty). Rows
+    shorter than the widest count as empty in the missing columns."""
+    width = max((len(r) for r in rows), default=0)
+    parts = [
+        HeaderPart(k, k, float(i), text) for i, row in enumerate(rows) for k, text in enumerate(row)
+    ]
+    return tuple(column_names(parts, width))

@@ -38,6 +38,7 @@ from pipeline.layout.engine import (
     _vertical_xs,
 )
 from pipeline.layout.headers import HeaderPart
+from pipeline.layout.stream import pinned
 
 Box = tuple[float, float, float, float]
 
@@ -538,13 +539,20 @@ def _rows_of_band(
     lines = band.lines
     texts = [_cells_of_band([into_cell(w) for w in ln.words], bounds)[0] for ln in lines]
     values = {k for k in range(len(bounds) - 1) if _value_column([t[k] for t in texts])}
-    if len(values) < 2:
+    # one column of values is evidence enough when it has one on three lines or more (a
+    # staff list: a name, a title and an amount a line); a wrapped cell never breaks
+    # one value into three
+    alone = len(values) == 1 and sum(1 for t in texts if t[min(values)].strip()) >= 3
+    if len(values) < 2 and not alone:
         return [band]
-    valued = [sum(1 for k in values if t[k].strip()) >= 2 for t in texts]
+    needed = 1 if alone else 2
+    valued = [sum(1 for k in values if t[k].strip()) >= needed for t in texts]
     if sum(valued) < 2:
         return [band]
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)]
-    between = [g for g, a, b in zip(gaps, valued, valued[1:], strict=False) if a and b]
+    # rows are as far apart as the gaps above their lines of values (a record's second
+    # description line under it, set tight, is no row gap)
+    between = [g for g, v in zip(gaps, valued[1:], strict=True) if v]
     usual = statistics.median(between or gaps)
     groups: list[list[int]] = [[0]]
     for i in range(1, len(lines)):
@@ -562,5 +570,8 @@ def _rows_of_band(
         end = k == len(groups) - 1
         top = band.top if k == 0 else first.top - 0.5
         bottom = band.bottom if end else last.bottom + 0.5
-        pieces.append(_Band(top, bottom, band.open_bottom and end, lines[group[0] : group[-1] + 1]))
+        group_lines = [
+            _Line(pinned(ln, bounds), ln.top, ln.bottom) for ln in lines[group[0] : group[-1] + 1]
+        ]
+        pieces.append(_Band(top, bottom, band.open_bottom and end, group_lines))
     return pieces
