@@ -25,7 +25,8 @@ WORDS_LEFT_OUT = "words_left_out:"
 PAGE_NUMBER = "page number"
 RUNNING_HEAD = "running head above the table"
 NOTE_UNDER_TABLE = "note under the table"
-FURNITURE_NOTES = frozenset({PAGE_NUMBER, RUNNING_HEAD, NOTE_UNDER_TABLE})
+STRAY_MARK = "mark outside the grid"
+FURNITURE_NOTES = frozenset({PAGE_NUMBER, RUNNING_HEAD, NOTE_UNDER_TABLE, STRAY_MARK})
 """Reasons for leaving words out that name page furniture: such ``left_out`` rows are
 counted as furniture, the others are rejected."""
 

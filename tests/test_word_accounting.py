@@ -16,7 +16,7 @@ from reportlab.pdfgen import canvas
 from pipeline.clean import LEFT_OUT
 from pipeline.layout import PageContent
 from pipeline.layout.audit import UNEXPLAINED, audit_page
-from pipeline.model import FURNITURE_NOTES, NOTE_UNDER_TABLE, PhysicalRow
+from pipeline.model import FURNITURE_NOTES, NOTE_UNDER_TABLE, STRAY_MARK, PhysicalRow
 from pipeline.runner import Options, run_pipeline
 from tests.conftest import ROOT, fixture_entries
 
@@ -128,9 +128,9 @@ def test_every_fixture_accounts_for_every_word(pdf: str, profile: str, run_fixtu
     assert all(r.startswith(LEFT_OUT) for r in rejected)
 
 
-def _grid_with_stray_glyph(path: Path) -> None:
-    """A 3-column ruled grid of 4 rows, and a "." printed 3 pt right of its last rule on
-    the second body row (a stray glyph, as in camelot's row_span test file)."""
+def _grid_with_stray_glyph(path: Path, glyph: str) -> None:
+    """A 3-column ruled grid of 4 rows, and ``glyph`` printed 3 pt right of its last rule
+    on the second body row (a stray "." as in camelot's row_span test file)."""
     c = canvas.Canvas(str(path), pagesize=A4)
     xs, top, h = [72.0, 200.0, 330.0, 460.0], 700.0, 20.0
     rows = [("Name", "City", "Count"), ("Ann", "Oslo", "3"), ("Bob", "Rome", "5")]
@@ -143,20 +143,39 @@ def _grid_with_stray_glyph(path: Path) -> None:
     for i, row in enumerate(rows):
         for x, text in zip(xs, row, strict=False):
             c.drawString(x + 4, top - (i + 1) * h + 6, text)
-    c.drawString(xs[-1] + 3, top - 2 * h + 6, ".")
+    c.drawString(xs[-1] + 3, top - 2 * h + 6, glyph)
     c.save()
 
 
-def test_a_stray_glyph_past_the_last_rule_is_in_a_cell_or_rejected(tmp_path: Path) -> None:
+Outcome = tuple[dict[str, Any], list[str], list[dict[str, str]]]
+
+
+def _run_stray(tmp_path: Path, glyph: str) -> Outcome:
     pdf = tmp_path / "stray.pdf"
-    _grid_with_stray_glyph(pdf)
+    _grid_with_stray_glyph(pdf, glyph)
     out = tmp_path / "out"
     run_pipeline([pdf], out, Options(profile="generic", workers=1))
-    words = _report(out)["words"]
     with (out / "tables" / "stray-1.csv").open(encoding="utf-8", newline="") as f:
-        cells = [c for row in csv.reader(f) for c in row[5:]]
-    in_cell = any("." in c for c in cells)
-    rejected = [r for r in _extract_rejects(out) if r["cells"] == '["."]']
-    assert in_cell or rejected, "the stray '.' vanished"
-    assert words["in_table_region"] == words["placed"] + sum(words["left_out"].values())
+        cells = [c for row in list(csv.reader(f))[1:] for c in row[5:]]
+    return _report(out)["words"], cells, _extract_rejects(out)
+
+
+def test_a_stray_mark_past_the_last_rule_is_counted_not_lost(tmp_path: Path) -> None:
+    """A "." 3 pt past a grid's frame is no cell's text and no data: it is named in
+    report.json (before the word audit, it vanished without a trace)."""
+    words, cells, rejects = _run_stray(tmp_path, ".")
     assert words["in_table_region"] == 13  # 12 cell words and the "."
+    assert words["left_out"] == {STRAY_MARK: 1}
+    assert words["placed"] == 12
+    assert not any("." in c for c in cells)
+    assert rejects == []
+
+
+def test_a_stray_word_past_the_last_rule_is_in_a_cell_or_rejected(tmp_path: Path) -> None:
+    """A letter or digit outside the frame may be data: never counted away as a mark."""
+    words, cells, rejects = _run_stray(tmp_path, "x7")
+    in_cell = any("x7" in c for c in cells)
+    rejected = [r for r in rejects if r["cells"] == '["x7"]']
+    assert in_cell or rejected, "the stray 'x7' vanished"
+    assert STRAY_MARK not in words["left_out"]
+    assert words["in_table_region"] == words["placed"] + sum(words["left_out"].values())

@@ -54,7 +54,7 @@ from pipeline.layout.stream import (
     find_stream_tables,
     row_groups,
 )
-from pipeline.model import PhysicalRow, RowKind, TableLayout
+from pipeline.model import STRAY_MARK, PhysicalRow, RowKind, TableLayout
 from pipeline.profiles import Profile
 
 
@@ -205,6 +205,7 @@ def _grid_table_rows(
             and not any(centre_in(w, hole) for hole in table.holes)
         ]
     )
+    state.leave_out(_stray_marks(content.words, grid, bounds), STRAY_MARK)
     grid_bands = [
         _Band(a, b, False, [ln for ln in region if a <= _line_mid(ln) <= b], True)
         for a, b in itertools.pairwise(grid.ys)
@@ -281,6 +282,23 @@ def _grid_table_rows(
     state.last_page_with_rows = content.number if place.last and not ended else 0
     if ended:
         state.layout = None
+
+
+def _stray_marks(words: Sequence[Word], grid: Grid, bounds: Sequence[float]) -> list[Word]:
+    """Glyphs without a letter or digit printed just outside a grid's frame, within a
+    type size of it and between its first and last rule (a "." after a total's border):
+    no cell's text, and no data either, so they are named, not rejected."""
+    marks = []
+    for w in words:
+        cx, size = (w["x0"] + w["x1"]) / 2, w["bottom"] - w["top"]
+        outside = bounds[0] - size <= cx < bounds[0] - 2 or bounds[-1] + 2 < cx <= bounds[-1] + size
+        if (
+            outside
+            and grid.ys[0] < _mid(w) < grid.ys[-1]
+            and not any(c.isalnum() for c in w["text"])
+        ):
+            marks.append(w)
+    return marks
 
 
 def _rows_of_kind(
