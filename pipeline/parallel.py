@@ -137,6 +137,8 @@ def _read_range(first: int, last: int) -> list[PageContent] | _Failed:
                 w["engine"], w["path"], w["password"], limits.max_stream_bytes, limits.budget
             )
             w["doc"] = opened.__enter__()
+            # kept: were the context manager collected, its generator would close the PDF
+            w["opened"] = opened
         pages = read_open_pages(w["doc"], w["path"].name, w["limits"], first, last, w["find_grids"])
         return list(pages)
     except InputError as exc:
