@@ -44,6 +44,16 @@ class PhysicalRow:
 
 
 @dataclass(frozen=True)
+class OcrStats:
+    """What OCR made of one scanned page: the words it read, the sum of their
+    confidences (0-100 each; summed so that pages add up), and the tilt it levelled."""
+
+    words: int = 0
+    confidence: float = 0.0
+    skew: float = 0.0
+
+
+@dataclass(frozen=True)
 class TableLayout:
     """What extract learnt about one logical table: its columns as printed and as keyed."""
 
@@ -68,6 +78,9 @@ class Document:
     counts: dict[str, int] = field(default_factory=dict)
     language: str | None = None
     """ISO 639-1 code of the language the table is written in (None: could not tell)."""
+    ocr_confidence: float | None = None
+    """Mean confidence (0-100) of the words OCR read on its scanned pages (None: no page
+    was OCR'd); how many pages is ``counts["ocr_pages"]``."""
 
 
 @dataclass

@@ -35,6 +35,7 @@ from pipeline.model import Document, Extraction, Reject
 from pipeline.parallel import ParallelPages
 from pipeline.profiles import Profile, load_profile
 from pipeline.read import Engine
+from pipeline.read.ocr import OcrSettings
 from pipeline.tables import Table, child_rows, with_columns
 from pipeline.validate import validate_cleaned
 
@@ -57,6 +58,8 @@ class Options:
     debug: bool = False
     engine: Engine = "pdfplumber"
     """The reader (``pipeline.read``): pdfplumber, or pdfium (faster, same output)."""
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    """When pages are read by OCR (``--ocr``), and how (``pipeline.read.ocr``)."""
     # processes reading the pages of one long input (pipeline.parallel); set by
     # _run_isolated from the workers left over when there are fewer inputs than workers
     page_workers: int = 1
@@ -154,6 +157,7 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
                 find_grids=profile.infers_columns,
                 timeout=options.timeout,
                 engine=options.engine,
+                ocr=options.ocr,
             )
         extraction = extract_document(
             path,
@@ -162,6 +166,7 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
             limits=options.limits,
             pages=pages,
             engine=options.engine,
+            ocr=options.ocr,
         )
         if extract_only:
             result = FileResult(extraction.document, extraction=extraction)
@@ -387,6 +392,8 @@ def report_entry(result: FileResult) -> Record:
         "cached": result.cached,
         "language": d.language,
         "copies": result.copies,
+        "ocr_pages": c.get("ocr_pages", 0),
+        "ocr_confidence": d.ocr_confidence,
     }
 
 

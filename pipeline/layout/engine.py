@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.layout.header_error import missing_columns_message
-from pipeline.model import PhysicalRow, TableLayout
+from pipeline.model import OcrStats, PhysicalRow, TableLayout
 from pipeline.normalise.dates import DateParseError, parse_date_range
 from pipeline.profiles import Profile, header_key
 
@@ -711,6 +711,8 @@ class PageContent:
     height: float = 0.0
     ligatures_repaired: int = 0
     """Ligature glyphs whose text extract repaired (``normalise.glyphs``)."""
+    ocr: OcrStats | None = None
+    """Set when the page was read by OCR (``read.ocr``)."""
 
 
 @dataclass(frozen=True)
