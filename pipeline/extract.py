@@ -452,7 +452,7 @@ def _check_ocr(name: str, scanned: Sequence[OcrStats]) -> float | None:
         raise NoTableError(
             name,
             f"scan too poor to read: OCR's mean word confidence is {mean:g} "
-            f"(below {MIN_OCR_CONFIDENCE:g}) on {len(scanned)} scanned pages",
+            f"(below {MIN_OCR_CONFIDENCE:g}) on {_pages(len(scanned))} read by OCR",
         )
     return mean
 
@@ -462,4 +462,8 @@ def _read_by_ocr(document: Document) -> str:
     if document.ocr_confidence is None:
         return ""
     pages = document.counts.get("ocr_pages", 0)
-    return f" (read by OCR: {pages} pages, mean word confidence {document.ocr_confidence:g})"
+    return f" ({_pages(pages)} read by OCR, mean word confidence {document.ocr_confidence:g})"
+
+
+def _pages(n: int) -> str:
+    return f"{n} page" if n == 1 else f"{n} pages"

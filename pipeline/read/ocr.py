@@ -63,6 +63,9 @@ SPECK = 1.0  # pt: a "word" of no letter or digit smaller than this every way is
 CAP_HEIGHT = 0.72  # of the type size: capitals, ascenders and digits above the baseline
 X_HEIGHT = 0.52
 DESCENT = 0.21  # a char box's bottom lies this far below the baseline
+WORD_GAP = 0.2  # of the size: the least space between two words Tesseract tells apart
+MIN_LETTER = 0.2  # of the size: the least width a letter is given
+_TOUCH = 0.01  # pt: touching words, the space char between them kept in order
 
 
 @dataclass(frozen=True)
@@ -209,11 +212,15 @@ def ocr_words(data: dict[str, list[Any]], scale: float) -> list[OcrWord]:
 
 
 _DESCENDERS = frozenset("gjpqy,;()[]{}|/Qç")
-_TALL = frozenset("bdfhiklt0123456789%&#@?!()[]{}|/\\")
+_TALL = frozenset("bdfhiklt0123456789%&#@?!")
+_TALLER = frozenset("()[]{}|/\\")  # rise above the capitals and drop below the baseline
 
 
 def _tall(text: str) -> bool:
-    """The word has a capital, an ascender or a digit: its ink rises a cap height."""
+    """The word's ink rises a cap height: a capital, an ascender or a digit, and no
+    bracket or slash (which rise higher)."""
+    if _TALLER & set(text):
+        return False
     return bool(_TALL & set(text)) or any(c.isupper() for c in text)
 
 
@@ -227,9 +234,7 @@ def _baseline_and_size(words: Sequence[OcrWord]) -> tuple[float, float]:
         baseline = statistics.median(flat)
     else:
         baseline = max(w.bottom for w in words) - DESCENT / (CAP_HEIGHT + DESCENT) * ink_height
-    tall = [
-        baseline - w.top for w in words if _TALL & set(w.text) or any(c.isupper() for c in w.text)
-    ]
+    tall = [baseline - w.top for w in words if _tall(w.text)]
     if tall:
         size = statistics.median(tall) / CAP_HEIGHT
     else:
@@ -241,8 +246,14 @@ def _baseline_and_size(words: Sequence[OcrWord]) -> tuple[float, float]:
 
 def chars_of_words(words: Sequence[OcrWord]) -> list[Obj]:
     """The chars of the page's words, a line at a time: each word's letters spread evenly
-    over its box, one space between two words, every char of a line on one baseline
-    with one size (a text PDF's char boxes), no font known."""
+    over its box, a space between two words, every char of a line on one baseline with
+    one size (a text PDF's char boxes), no font known.
+
+    Tesseract's boxes of two words of a line may overlap ("commitments" over "for", "et"
+    over "9"): then the next word's start ends a word, a narrow word space (``WORD_GAP``
+    sizes) before it, so that letters never interleave and the layout, which glues
+    touching words, keeps the two apart. Words whose boxes only touch keep touching: the
+    ink is one string there, which Tesseract cut ("https:" "//www.iom.int")."""
     lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for w in words:
         lines.setdefault(w.line, []).append(w)
@@ -252,23 +263,22 @@ def chars_of_words(words: Sequence[OcrWord]) -> list[Obj]:
         baseline, size = _baseline_and_size(line_words)
         bottom = baseline + DESCENT * size
         top = bottom - size
+        gap = WORD_GAP * size
+        cursor = float("-inf")
         for k, w in enumerate(line_words):
-            x0 = w.x0 if k == 0 else chars[-1]["x1"]
-            # Tesseract's boxes of two words may overlap ("commitments" over "for"):
-            # the next word's start ends this one, so their letters never interleave
-            x1 = min(w.x1, line_words[k + 1].x0) if k + 1 < len(line_words) else w.x1
-            x1 = max(x1, x0 + 2 * _EPSILON * len(w.text))
-            step = (x1 - x0 - _EPSILON) / len(w.text)
+            nxt = line_words[k + 1] if k + 1 < len(line_words) else None
+            overlap = nxt is not None and nxt.x0 < w.x1
+            x0 = max(w.x0, cursor)
+            x1 = nxt.x0 - gap if nxt is not None and overlap else w.x1
+            x1 = max(x1, x0 + MIN_LETTER * size * len(w.text))
+            step = (x1 - x0) / len(w.text)
             for i, letter in enumerate(w.text):
-                left = x0 + _EPSILON + i * step
-                chars.append(_char(letter, left, left + step, top, bottom, size))
-            if k + 1 < len(line_words):
-                space_end = max(line_words[k + 1].x0, chars[-1]["x1"] + _EPSILON)
-                chars.append(_char(" ", chars[-1]["x1"], space_end, top, bottom, size))
+                chars.append(_char(letter, x0 + i * step, x0 + (i + 1) * step, top, bottom, size))
+            # words whose ink touches stay touching ("https:" "//www..." is one URL)
+            cursor = x1 + (gap if overlap else _TOUCH)
+            if nxt is not None:
+                chars.append(_char(" ", x1, max(cursor, nxt.x0), top, bottom, size))
     return chars
-
-
-_EPSILON = 0.01  # pt between a word's last letter, the space and the next word
 
 
 def _char(text: str, x0: float, x1: float, top: float, bottom: float, size: float) -> Obj:
