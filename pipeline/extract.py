@@ -419,14 +419,18 @@ def extract_document(
         extraction.rows.extend(rows)
     if scanned:
         document.counts["ocr_pages"] = len(scanned)
-        document.ocr_confidence = _check_ocr(name, scanned)
-    if chars_seen == 0:
-        raise NoTableError(name, _no_text_reason(images, ocr))
-    if not state.tables:
-        reason = state.near_misses[0] if state.near_misses else profile.missing_table_error
-        raise NoTableError(name, reason + _read_by_ocr(document))
-    if scanned and not any(r.kind == "body" for r in extraction.rows):
-        raise NoTableError(name, "the table's header was read by OCR, but no row under it")
+        document.ocr_confidence = _mean_confidence(scanned)
+    try:
+        _check_read(document, scanned, chars_seen, images, ocr)
+        if not state.tables:
+            reason = state.near_misses[0] if state.near_misses else profile.missing_table_error
+            raise NoTableError(name, reason + _read_by_ocr(document))
+        if scanned and not any(r.kind == "body" for r in extraction.rows):
+            raise NoTableError(name, "the table's header was read by OCR, but no row under it")
+    except InputError as exc:
+        if scanned:  # what OCR read still goes to report.json (pages, ocr_pages)
+            exc.document = document
+        raise
     document.tables = state.tables
     document.title = state.title
     document.counts["ligatures_repaired"] = repaired
@@ -441,20 +445,27 @@ def _no_text_reason(images: int, ocr: OcrSettings) -> str:
     return "no text layer, and OCR read no text on its pages"
 
 
-def _check_ocr(name: str, scanned: Sequence[OcrStats]) -> float | None:
-    """The mean word confidence of the OCR'd pages; raises when it says the scan is too
-    poor to read (nothing guessed is passed off as read)."""
+def _mean_confidence(scanned: Sequence[OcrStats]) -> float | None:
+    """The mean confidence of the words OCR read (None when it read none)."""
     words = sum(s.words for s in scanned)
-    if not words:
-        return None
-    mean = round(sum(s.confidence for s in scanned) / words, 1)
-    if mean < MIN_OCR_CONFIDENCE:
+    return round(sum(s.confidence for s in scanned) / words, 1) if words else None
+
+
+def _check_read(
+    document: Document, scanned: Sequence[OcrStats], chars: int, images: int, ocr: OcrSettings
+) -> None:
+    """Raise when the pages gave no text, or OCR's words are too doubtful to be taken for
+    the table's text (nothing guessed is passed off as read)."""
+    name = document.source_file
+    mean = document.ocr_confidence
+    if scanned and mean is not None and mean < MIN_OCR_CONFIDENCE:
         raise NoTableError(
             name,
             f"scan too poor to read: OCR's mean word confidence is {mean:g} "
             f"(below {MIN_OCR_CONFIDENCE:g}) on {_pages(len(scanned))} read by OCR",
         )
-    return mean
+    if chars == 0:
+        raise NoTableError(name, _no_text_reason(images, ocr))
 
 
 def _read_by_ocr(document: Document) -> str:

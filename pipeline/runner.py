@@ -178,7 +178,7 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
             log.debug("%s: page %s: row %s rejected in validate: %s", *_where(rej), rej.reason)
         result = FileResult(extraction.document, records, rejects)
     except InputError as exc:
-        result = FileResult(_failed_document(path, str(exc)))
+        result = FileResult(_failed_document(path, str(exc), exc.document))
     except MemoryError:  # the worker's RLIMIT_AS: the memory is back once unwound,
         result = None  # which is after this block (the traceback holds the frames)
     except Exception as exc:  # a bug or a PDF pdfminer chokes on: report, never crash
@@ -198,7 +198,10 @@ def out_of_memory(path: Path, options: Options) -> str:
     return f"{path.name}: ran past the memory limit of {options.memory_mb} MB"
 
 
-def _failed_document(path: Path, message: str) -> Document:
+def _failed_document(path: Path, message: str, read: Document | None = None) -> Document:
+    """A failed input's facts: its error, and what was read of it before (pages, OCR)."""
+    if read is not None:
+        return replace(read, path=str(path), error=message)
     try:
         sha = sha256_file(path)
     except OSError:

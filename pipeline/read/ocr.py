@@ -4,7 +4,9 @@ A page without a text layer (``--ocr auto``, the default) or every page (``--ocr
 is rendered by PDFium (pypdfium2, which pdfplumber already depends on) at 300 dpi in
 greyscale, levelled (``scan_image.skew_angle``), its ruling lines found and painted out
 (``scan_image.ruling_segments``), and read by Tesseract through pytesseract: word boxes
-with a confidence each (its TSV output), in English, French and Spanish at once.
+with a confidence each (its TSV output), in English, French and Spanish at once. A page
+read with doubt is asked Tesseract's orientation detection, and read again turned
+upright when it was fed in at 90 or 180 degrees.
 
 The result is the same ``RawPage`` a text PDF gives, so everything after reading (words,
 rules, header, columns, rows, page stitching, split-row repair) is the same code:
@@ -65,6 +67,8 @@ X_HEIGHT = 0.52
 DESCENT = 0.21  # a char box's bottom lies this far below the baseline
 WORD_GAP = 0.2  # of the size: the least space between two words Tesseract tells apart
 MIN_LETTER = 0.2  # of the size: the least width a letter is given
+DOUBTFUL = 75.0  # a page read with less mean confidence may have been fed in turned
+SURE_TURN = 5.0  # Tesseract's orientation confidence from which a page is turned
 _TOUCH = 0.01  # pt: touching words, the space char between them kept in order
 
 
@@ -357,14 +361,45 @@ class PageScanner:
         return image, width / image.width
 
     def read(self, raw: RawPage, name: str) -> RawPage:
-        """The page as Tesseract reads it: chars, and the ruling lines of the image."""
-        from PIL import Image
-
+        """The page as Tesseract reads it: chars, and the ruling lines of the image. A
+        page read with doubt (``DOUBTFUL`` mean confidence) is asked Tesseract's
+        orientation detection, and read again turned upright when it was fed in at 90
+        or 180 degrees; the better reading is kept."""
         check_tesseract(name, self.settings.languages, raw.number)
         try:
             image, scale = self._render(raw.number, raw.width)
         except Exception as exc:
             raise InputError(name, f"cannot render the page for OCR ({exc})", raw.number) from None
+        width, height = raw.width, raw.height
+        reading = self._read_image(image, scale, name, raw.number)
+        if reading.mean_confidence < DOUBTFUL:
+            turn = upright_turn(image)
+            if turn:
+                turned = self._read_image(image.rotate(-turn, expand=True), scale, name, raw.number)
+                if turned.mean_confidence > reading.mean_confidence:
+                    reading = turned
+                    if turn in (90, 270):
+                        width, height = height, width
+        words = reading.words
+        return RawPage(
+            number=raw.number,
+            width=width,
+            height=height,
+            rotation=raw.rotation,
+            chars=chars_of_words(words),
+            lines=rule_objects(reading.segments, scale),
+            images=raw.images,
+            ocr=OcrStats(
+                words=len(words),
+                confidence=sum(w.conf for w in words),
+                skew=reading.skew,
+            ),
+        )
+
+    def _read_image(self, image: Any, scale: float, name: str, pageno: int) -> _Reading:
+        """Level the image, find and paint out its rules and specks, and read it."""
+        from PIL import Image
+
         gray = np.asarray(image)
         angle = skew_angle(dark_pixels(gray))
         if angle:
@@ -374,24 +409,39 @@ class PageScanner:
         dark = dark_pixels(gray)
         segments, rules = ruling_segments(dark, round(MIN_RULE_INCHES * dpi))
         clean = without_specks(without_rules(gray, rules), dark & ~rules, dpi / 72)
-        clean_image = Image.fromarray(clean)
         try:
-            data = tesseract_words(clean_image, self.settings.languages, dpi)
+            data = tesseract_words(Image.fromarray(clean), self.settings.languages, dpi)
         except Exception as exc:  # pytesseract's TesseractError: Tesseract's own message
             reason = str(exc).strip().splitlines()[-1][:120] if str(exc).strip() else type(exc)
-            raise InputError(name, f"Tesseract failed ({reason})", raw.number) from None
-        words = ocr_words(data, scale)
-        return RawPage(
-            number=raw.number,
-            width=raw.width,
-            height=raw.height,
-            rotation=raw.rotation,
-            chars=chars_of_words(words),
-            lines=rule_objects(segments, scale),
-            images=raw.images,
-            ocr=OcrStats(
-                words=len(words),
-                confidence=sum(w.conf for w in words),
-                skew=angle,
-            ),
-        )
+            raise InputError(name, f"Tesseract failed ({reason})", pageno) from None
+        return _Reading(ocr_words(data, scale), segments, angle)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One reading of a page image: Tesseract's words, the rules found, the tilt."""
+
+    words: list[OcrWord]
+    segments: list[Segment]
+    skew: float
+
+    @property
+    def mean_confidence(self) -> float:
+        return sum(w.conf for w in self.words) / len(self.words) if self.words else 0.0
+
+
+def upright_turn(image: Any) -> int:
+    """Degrees (clockwise) that turn the page upright, by Tesseract's orientation and
+    script detection (``--psm 0``, the ``osd`` data of the tesseract-ocr package); 0
+    when it cannot tell (too little text, or too unsure: a page fed in turned scores 15
+    and more, a blurred fax's guess 1) or the page is upright."""
+    tess = _pytesseract()
+    try:
+        with _one_thread():
+            found = tess.image_to_osd(image, output_type=tess.Output.DICT)
+    except Exception:  # "Too few characters", no osd data: leave the page as it is
+        return 0
+    turn = int(found.get("rotate", 0)) % 360
+    if float(found.get("orientation_conf", 0.0)) < SURE_TURN:
+        return 0
+    return turn if turn in (90, 180, 270) else 0
