@@ -25,7 +25,13 @@ from pipeline.extract import words_from_chars
 from pipeline.parallel import ParallelPages
 from pipeline.read import RawPage
 from pipeline.read.ocr import OcrSettings, OcrWord, chars_of_words
-from pipeline.read.scan_image import dark_pixels, ruling_segments, skew_angle, without_specks
+from pipeline.read.scan_image import (
+    dark_pixels,
+    italic,
+    ruling_segments,
+    skew_angle,
+    without_specks,
+)
 from pipeline.runner import Options, process_file, run_pipeline
 from tests.conftest import FIXTURES, RAW_PDF, ROOT
 from tests.tools.field_accuracy import field_accuracy
@@ -77,9 +83,10 @@ def test_the_english_scan_gives_95_percent_of_fields_exactly_right(
     out, _, _ = english
     result = _accuracy(ENGLISH, out)
     assert result.overall >= ENGLISH["accuracy"], result.table() + "\n" + "\n".join(result.wrong)
-    # a field no OCR can read (italics) and a scan's misreads aside, no field is lost
-    # wholesale: every field is at least 85 % right
+    # no field is lost wholesale: every field is at least 85 % right, and the italic
+    # ISCM name ("Global RCP Meeting") is told by the slant of its strokes
     assert min(result.of(f) for f in result.fields) >= 0.85, result.table()
+    assert result.of("iscm_italic") == 1.0, result.table()
 
 
 def test_the_split_gfmd_row_is_repaired_across_pages_1_and_2(
@@ -280,6 +287,30 @@ def test_specks_go_and_full_stops_stay() -> None:
     assert (clean[30:33, 30:33] == 20).all()
 
 
+def _strokes(lean: float, kind: str = "|") -> np.ndarray[Any, Any]:
+    """A 'word' of five letters 30 px tall: vertical strokes ("|"), or strokes leaning
+    both ways ("A"), shifted right by ``lean`` px per px of height (italics: 0.2)."""
+    ink = np.zeros((40, 120), dtype=bool)
+    for k in range(5):
+        for y in range(5, 35):
+            rise = 35 - y
+            if kind == "|":
+                x = 10 + 20 * k + round(lean * rise)
+                ink[y, x : x + 3] = True
+            else:  # "A": two strokes meeting at the top
+                ink[y, 10 + 20 * k + rise // 3 : 12 + 20 * k + rise // 3] = True
+                ink[y, 28 + 20 * k - rise // 3 : 30 + 20 * k - rise // 3] = True
+    return ink
+
+
+@pytest.mark.parametrize(
+    ("lean", "kind", "expected"),
+    [(0.0, "|", False), (0.2, "|", True), (0.25, "|", True), (-0.2, "|", False), (0, "A", False)],
+)
+def test_italic_is_told_by_the_slant_of_the_strokes(lean: float, kind: str, expected: bool) -> None:
+    assert italic(_strokes(lean, kind), (0, 0, 120, 40)) is expected
+
+
 # --------------------------------------------------------------------------- words to chars
 
 
@@ -326,4 +357,14 @@ def test_words_of_a_line_share_one_baseline_and_size() -> None:
         (round(baseline + desc - size, 2), round(baseline + desc, 2))
     }
     assert chars[0]["size"] == pytest.approx(size)
-    assert {c["fontname"] for c in chars} == {"OCR"}  # no italics are known
+    assert {c["fontname"] for c in chars} == {"OCR"}
+
+
+def test_a_word_whose_strokes_lean_is_set_in_an_italic_font() -> None:
+    """The layout tells italics by the font name (``engine._ITALIC_FONT``)."""
+    words = [
+        OcrWord("Global", 10, 90, 40, 97, 95.0, (1, 1, 1), italic=True),
+        OcrWord("RCP", 42, 90, 60, 97, 95.0, (1, 1, 1), italic=True),
+    ]
+    got = words_from_chars(chars_of_words(words))
+    assert {w["fontname"] for w in got} == {"OCR-Italic"}

@@ -21,7 +21,8 @@ rules, header, columns, rows, page stitching, split-row repair) is the same code
   whatever their letters; OCR ink boxes do not ("on" is shorter than "Migration"), and
   the layout measures rows and gaps in line heights;
 * the ruling lines found in the image are the page's ``lines``, as a vector rule is;
-* no font is known: ``fontname`` is ``OCR`` (never italic).
+* no font is known: ``fontname`` is ``OCR``, or ``OCR-Italic`` for a word whose strokes
+  lean right (``scan_image.italic``: the slant is in the image, the font is not).
 
 Tesseract runs one thread per worker process (``OMP_THREAD_LIMIT=1``): pages are spread
 over the workers instead (``pipeline.parallel``, one page per task).
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from pipeline.errors import InputError
 from pipeline.model import OcrStats
@@ -47,6 +49,7 @@ from pipeline.read import Obj, RawPage
 from pipeline.read.scan_image import (
     Segment,
     dark_pixels,
+    italic,
     ruling_segments,
     skew_angle,
     without_rules,
@@ -58,6 +61,7 @@ OCR_MODES: tuple[OcrMode, ...] = ("auto", "always", "never")
 LANGUAGES = "eng+fra+spa"
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-fra tesseract-ocr-spa"
 FONTNAME = "OCR"
+ITALIC_FONTNAME = "OCR-Italic"  # a word whose strokes lean right (``scan_image.italic``)
 
 MIN_RULE_INCHES = 0.4  # a run of ink this long is a ruling line (letters are far shorter)
 MAX_PIXELS = 40_000_000  # a page is rendered at most this large (A3 at 300 dpi: 17 M)
@@ -184,12 +188,16 @@ class OcrWord:
     bottom: float
     conf: float
     line: tuple[int, int, int]
+    italic: bool = False
 
 
-def ocr_words(data: dict[str, list[Any]], scale: float) -> list[OcrWord]:
+def ocr_words(
+    data: dict[str, list[Any]], scale: float, ink: npt.NDArray[np.bool_] | None = None
+) -> list[OcrWord]:
     """Tesseract's words in page points (``scale``: points per pixel), specks left out: a
     "word" of no letter or digit smaller than a point every way is dust on the glass (a
-    hyphen or a dash is wider, and may well be read with little confidence)."""
+    hyphen or a dash is wider, and may well be read with little confidence). With the
+    page's ``ink``, each word's slant says whether it is set in italics."""
     words: list[OcrWord] = []
     for i, text in enumerate(data["text"]):
         text = str(text).strip()
@@ -201,6 +209,8 @@ def ocr_words(data: dict[str, list[Any]], scale: float) -> list[OcrWord]:
         if not any(ch.isalnum() for ch in text) and max(width, height) * scale < SPECK:
             continue
         line = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        box = (int(left), int(top), int(left + width), int(top + height))
+        slanted = ink is not None and italic(ink, box)
         words.append(
             OcrWord(
                 text,
@@ -210,6 +220,7 @@ def ocr_words(data: dict[str, list[Any]], scale: float) -> list[OcrWord]:
                 (top + height) * scale,
                 conf,
                 line,
+                slanted,
             )
         )
     return words
@@ -276,19 +287,23 @@ def chars_of_words(words: Sequence[OcrWord]) -> list[Obj]:
             x1 = nxt.x0 - gap if nxt is not None and overlap else w.x1
             x1 = max(x1, x0 + MIN_LETTER * size * len(w.text))
             step = (x1 - x0) / len(w.text)
+            font = ITALIC_FONTNAME if w.italic else FONTNAME
             for i, letter in enumerate(w.text):
-                chars.append(_char(letter, x0 + i * step, x0 + (i + 1) * step, top, bottom, size))
+                left = x0 + i * step
+                chars.append(_char(letter, left, left + step, top, bottom, size, font))
             # words whose ink touches stay touching ("https:" "//www..." is one URL)
             cursor = x1 + (gap if overlap else _TOUCH)
             if nxt is not None:
-                chars.append(_char(" ", x1, max(cursor, nxt.x0), top, bottom, size))
+                chars.append(_char(" ", x1, max(cursor, nxt.x0), top, bottom, size, FONTNAME))
     return chars
 
 
-def _char(text: str, x0: float, x1: float, top: float, bottom: float, size: float) -> Obj:
+def _char(
+    text: str, x0: float, x1: float, top: float, bottom: float, size: float, font: str
+) -> Obj:
     return {
         "text": text,
-        "fontname": FONTNAME,
+        "fontname": font,
         "size": size,
         "upright": True,
         "x0": x0,
@@ -414,7 +429,8 @@ class PageScanner:
         except Exception as exc:  # pytesseract's TesseractError: Tesseract's own message
             reason = str(exc).strip().splitlines()[-1][:120] if str(exc).strip() else type(exc)
             raise InputError(name, f"Tesseract failed ({reason})", pageno) from None
-        return _Reading(ocr_words(data, scale), segments, angle)
+        ink = dark_pixels(clean)
+        return _Reading(ocr_words(data, scale, ink), segments, angle)
 
 
 @dataclass(frozen=True)

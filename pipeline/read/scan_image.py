@@ -8,6 +8,8 @@ Pure numpy on a greyscale page (0 black .. 255 white), no OCR:
   construction; a scan's are not, and the layout compares y positions across a row);
 * ``without_specks``: isolated dots of dust or sensor noise painted out, which Tesseract
   would read as a stray "." or "-" inside a cell's text;
+* ``italic``: a word's strokes lean right: sheared back by an italic's slant, its ink
+  stands in sharper columns than as it is (the font is not in the image, the slant is);
 * ``ruling_segments``: long straight runs of ink, horizontal and vertical, the way
   camelot's lattice mode and img2table find a grid in an image (a morphological opening
   with a long thin element). In a scan the table's borders are pixels, not vector
@@ -180,6 +182,34 @@ def without_specks(gray: Gray, dark: Mask, dots_per_point: float) -> Gray:
     out = gray.copy()
     out[specks] = 255
     return out
+
+
+ITALIC_SHEAR = 0.2  # an italic's slant, about 11 degrees (tan): Helvetica's 12, Arial's 12
+
+
+def _column_sharpness(ys: npt.NDArray[np.intp], xs: npt.NDArray[np.intp], shear: float) -> float:
+    """How tightly the ink stands in columns once each row is shifted left by ``shear``
+    times its height above the bottom: the sum of squared column counts, per pixel."""
+    shifted = np.round(xs + shear * (ys - ys.max())).astype(np.int64)
+    counts = np.bincount(shifted - shifted.min())
+    return float(np.dot(counts, counts)) / len(xs)
+
+
+def italic(ink: Mask, box: tuple[int, int, int, int]) -> bool:
+    """Whether the word in ``box`` (x0, top, x1, bottom, pixels) is set in italics: its
+    vertical strokes stand upright once sheared back by an italic's slant, sharper (5 %)
+    than as printed, and clearly sharper (0.1) than sheared the other way. The second
+    test keeps out letters whose strokes lean both ways ("A", "y", "w"), which a shear
+    either way sharpens alike. Measured on the scans: italic words 1.14-1.20, upright
+    ones 0.77-0.98 (sharpness sheared back over as printed)."""
+    x0, top, x1, bottom = box
+    ys, xs = np.nonzero(ink[max(top, 0) : bottom, max(x0, 0) : x1])
+    if len(xs) < 20:
+        return False
+    upright = _column_sharpness(ys, xs, 0.0)
+    back = _column_sharpness(ys, xs, ITALIC_SHEAR) / upright
+    other = _column_sharpness(ys, xs, -ITALIC_SHEAR) / upright
+    return back > 1.05 and back > other + 0.1
 
 
 def without_rules(gray: Gray, rules: Mask, reach: int = 2) -> Gray:
