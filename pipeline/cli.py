@@ -314,11 +314,12 @@ def _report_ocr(results: Any, quiet: bool) -> None:
         d = r.document
         pages = d.counts.get("ocr_pages", 0)
         if pages and d.error is None:
-            click.echo(
-                f"note: {d.path}: {pages} of {d.pages} pages read by OCR, "
-                f"mean word confidence {d.ocr_confidence:g}",
-                err=True,
+            sure = (
+                "no word read"
+                if d.ocr_confidence is None
+                else f"mean word confidence {d.ocr_confidence:g}"
             )
+            click.echo(f"note: {d.path}: {pages} of {d.pages} pages read by OCR, {sure}", err=True)
 
 
 def _summary(results: Any) -> str:

@@ -16,8 +16,8 @@ the number of workers.
 A document of ``threshold`` pages or fewer is read in the calling process: forking and
 opening the file again costs more than it saves on a short release. A scanned document
 (its first page is one ``--ocr`` reads by OCR) is the exception: OCR takes seconds a
-page, so every page is a task of its own, whatever the page count, and ``--workers 2``
-halves the wall time of a four-page scan.
+page, so every page is a task of its own, whatever the page count: with ``--workers 2``
+two pages of a scan are read at a time.
 """
 
 from __future__ import annotations
@@ -59,20 +59,14 @@ class ParallelPages:
     ocr: OcrSettings = field(default_factory=OcrSettings)
 
     def __call__(self, path: Path, n_pages: int) -> Iterator[PageContent]:
-        chunk, threshold = (1, 1) if self._scanned(path) else (self.chunk, self.threshold)
-        if self.workers <= 1 or n_pages <= threshold:
-            yield from read_pages(
-                path,
-                self.password,
-                self.limits,
-                1,
-                n_pages,
-                self.find_grids,
-                self.engine,
-                self.ocr,
-            )
-            return
-        yield from self._parallel(path, n_pages, chunk)
+        if self.workers > 1:
+            chunk, threshold = (1, 1) if self._scanned(path) else (self.chunk, self.threshold)
+            if n_pages > threshold:
+                yield from self._parallel(path, n_pages, chunk)
+                return
+        yield from read_pages(
+            path, self.password, self.limits, 1, n_pages, self.find_grids, self.engine, self.ocr
+        )
 
     def _scanned(self, path: Path) -> bool:
         """Whether the document's pages are read by OCR, judged by its first page."""
