@@ -166,6 +166,10 @@ def tesseract_words(image: Any, languages: str, dpi: int) -> dict[str, list[Any]
     """Tesseract's TSV output as columns (``level``, ``block_num``, ``par_num``,
     ``line_num``, ``left``, ``top``, ``width``, ``height``, ``conf``, ``text``)."""
     tess = _pytesseract()
+    # pytesseract hands Tesseract the image through a file in this format: PNG by
+    # default, whose compression took a third of a second a page; PPM (a greyscale
+    # image: PGM) is written as is
+    image.format = "PPM"
     with _one_thread():
         data: dict[str, list[Any]] = tess.image_to_data(
             image,
@@ -452,6 +456,7 @@ def upright_turn(image: Any) -> int:
     when it cannot tell (too little text, or too unsure: a page fed in turned scores 15
     and more, a blurred fax's guess 1) or the page is upright."""
     tess = _pytesseract()
+    image.format = "PPM"  # as in tesseract_words
     try:
         with _one_thread():
             found = tess.image_to_osd(image, output_type=tess.Output.DICT)

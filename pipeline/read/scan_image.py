@@ -89,21 +89,20 @@ def skew_angle(dark: Mask, limit: float = 5.0, max_points: int = 200_000) -> flo
 
 
 def _runs_at_least(dark: Mask, length: int) -> Mask:
-    """The pixels of horizontal runs of ink at least ``length`` long (an opening with a
-    1 x length element: a window of ``length`` all dark, then every pixel such a window
-    covers)."""
-    if length < 1 or dark.shape[1] < length:
-        return np.zeros(dark.shape, dtype=bool)
-    counts = np.cumsum(dark, axis=1, dtype=np.int32)
-    counts = np.pad(counts, ((0, 0), (1, 0)))
-    full = (counts[:, length:] - counts[:, :-length]) == length  # window starting at x
-    starts = np.pad(np.cumsum(full, axis=1, dtype=np.int32), ((0, 0), (1, 0)))
-    # pixel x lies in a full window starting anywhere in [x - length + 1, x]
-    xs = np.arange(dark.shape[1])
-    last = np.minimum(xs, full.shape[1] - 1) + 1
-    first = np.maximum(xs - length + 1, 0)
-    covered = starts[:, last] - starts[:, first]
-    return np.asarray(covered > 0)
+    """The pixels of horizontal runs of ink at least ``length`` long (what an opening
+    with a 1 x length element keeps), from the runs' starts and ends: a page holds a few
+    hundred thousand runs, of which only the rules' few hundred are long."""
+    h, w = dark.shape
+    edges = np.zeros((h, w + 2), dtype=np.int8)
+    edges[:, 1:-1] = dark
+    steps = np.diff(edges, axis=1)  # +1 where a run starts, -1 just after it ends
+    rows, starts = np.nonzero(steps == 1)
+    _, ends = np.nonzero(steps == -1)  # row-major order: the n-th end closes the n-th start
+    long = (ends - starts) >= max(length, 1)
+    mask = np.zeros((h, w), dtype=bool)
+    for row, start, end in zip(rows[long], starts[long], ends[long], strict=True):
+        mask[row, start:end] = True
+    return mask
 
 
 def _thickened(dark: Mask, reach: int) -> Mask:
@@ -154,20 +153,13 @@ def ruling_segments(dark: Mask, min_length: int) -> tuple[list[Segment], Mask]:
     return horizontal + vertical, h_mask | v_mask_t.T
 
 
-def _window_counts(mask: Mask, half: int) -> npt.NDArray[np.int32]:
-    """For each pixel, the pixels of ``mask`` in the (2 half + 1)-square around it (an
-    integral image: four lookups a pixel, whatever the window)."""
-    h, w = mask.shape
-    integral = np.zeros((h + 1, w + 1), dtype=np.int32)
-    integral[1:, 1:] = np.cumsum(np.cumsum(mask, axis=0, dtype=np.int32), axis=1)
-    ys = np.arange(h)
-    xs = np.arange(w)
-    y0 = np.clip(ys - half, 0, h)[:, None]
-    y1 = np.clip(ys + half + 1, 0, h)[:, None]
-    x0 = np.clip(xs - half, 0, w)[None, :]
-    x1 = np.clip(xs + half + 1, 0, w)[None, :]
-    counts = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
-    return np.asarray(counts, dtype=np.int32)
+def _window_share(mask: Mask, half: int) -> npt.NDArray[np.uint8]:
+    """For each pixel, the share of ``mask`` in the (2 half + 1)-square around it, 0-255
+    (a box filter: PIL's, in C, ten times faster than an integral image in numpy)."""
+    from PIL import Image, ImageFilter
+
+    image = Image.fromarray(np.where(mask, 255, 0).astype(np.uint8))
+    return np.asarray(image.filter(ImageFilter.BoxBlur(half)))
 
 
 def without_specks(gray: Gray, dark: Mask, dots_per_point: float) -> Gray:
@@ -178,7 +170,8 @@ def without_specks(gray: Gray, dark: Mask, dots_per_point: float) -> Gray:
     of dust is a pixel or two and its fringe."""
     half = max(1, round(0.75 * dots_per_point))
     most = max(1, round((0.6 * dots_per_point) ** 2))
-    specks = dark & (_window_counts(gray < 200, half) <= most)
+    share = most / (2 * half + 1) ** 2 * 255
+    specks = dark & (_window_share(gray < 200, half) <= share)
     out = gray.copy()
     out[specks] = 255
     return out
