@@ -1,6 +1,6 @@
 """scan_image: what the OCR reader does to a scanned page's pixels before Tesseract reads it.
 
-Pure numpy on a greyscale page (0 black .. 255 white), no OCR:
+Numpy (and PIL's box filter) on a greyscale page (0 black .. 255 white), no OCR:
 
 * ``dark_pixels``: ink, by Otsu's threshold (scans differ in paper and toner);
 * ``skew_angle``: the sheet's tilt, from the projection of the ink on the vertical axis,
