@@ -412,6 +412,7 @@ def extract_document(
         images += content.images
         if content.ocr is not None:
             scanned.append(content.ocr)
+            extraction.ocr_frames[content.number] = (content.ocr.skew, content.ocr.turn)
         tables, misses = len(state.tables), len(state.near_misses)
         rows = list(table_rows(content, profile, state))
         if log.isEnabledFor(logging.DEBUG):

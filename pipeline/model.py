@@ -46,11 +46,14 @@ class PhysicalRow:
 @dataclass(frozen=True)
 class OcrStats:
     """What OCR made of one scanned page: the words it read, the sum of their
-    confidences (0-100 each; summed so that pages add up), and the tilt it levelled."""
+    confidences (0-100 each; summed so that pages add up), and how the page was put
+    upright: turned clockwise by ``turn`` degrees (fed in turned), then levelled by
+    ``skew`` (a tilted sheet); the words' boxes are in that frame."""
 
     words: int = 0
     confidence: float = 0.0
     skew: float = 0.0
+    turn: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class Document:
 class Extraction:
     document: Document
     rows: list[PhysicalRow] = field(default_factory=list)
+    ocr_frames: dict[int, tuple[float, int]] = field(default_factory=dict)
+    """Per page read by OCR, (skew, turn) of ``OcrStats``: ``inspect`` draws the rows
+    over the page as OCR saw it (in memory only, not kept in stage files)."""
 
 
 @dataclass(frozen=True)

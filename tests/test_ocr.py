@@ -311,6 +311,19 @@ def test_italic_is_told_by_the_slant_of_the_strokes(lean: float, kind: str, expe
     assert italic(_strokes(lean, kind), (0, 0, 120, 40)) is expected
 
 
+def test_inspect_draws_a_scanned_page_as_ocr_read_it() -> None:
+    """A page fed in at 90 degrees and tilted: inspect turns and levels its image as OCR
+    did, so that the rows found in OCR's frame fall on their text."""
+    from pipeline.inspect import _as_read_by_ocr
+
+    page = Image.new("RGB", (200, 100), (255, 255, 255))
+    ImageDraw.Draw(page).rectangle([10, 10, 30, 20], fill=(0, 0, 0))  # top left
+    upright = _as_read_by_ocr(page, (0.0, 90))
+    assert upright.size == (100, 200)
+    assert upright.getpixel((85, 15)) == (0, 0, 0)  # turned clockwise: now top right
+    assert _as_read_by_ocr(page, (1.0, 0)).size == (200, 100)
+
+
 # --------------------------------------------------------------------------- words to chars
 
 

@@ -389,14 +389,14 @@ class PageScanner:
             image, scale = self._render(raw.number, raw.width)
         except Exception as exc:
             raise InputError(name, f"cannot render the page for OCR ({exc})", raw.number) from None
-        width, height = raw.width, raw.height
+        width, height, turned_by = raw.width, raw.height, 0
         reading = self._read_image(image, scale, name, raw.number)
         if reading.mean_confidence < DOUBTFUL:
             turn = upright_turn(image)
             if turn:
                 turned = self._read_image(image.rotate(-turn, expand=True), scale, name, raw.number)
                 if turned.mean_confidence > reading.mean_confidence:
-                    reading = turned
+                    reading, turned_by = turned, turn
                     if turn in (90, 270):
                         width, height = height, width
         words = reading.words
@@ -412,6 +412,7 @@ class PageScanner:
                 words=len(words),
                 confidence=sum(w.conf for w in words),
                 skew=reading.skew,
+                turn=turned_by,
             ),
         )
 
