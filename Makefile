@@ -4,7 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: run test test-slow lint fixtures expected bench bench-peers clean
+.PHONY: run test test-slow lint fixtures expected bench bench-peers clean tesseract
+
+# Scanned PDFs are read by Tesseract OCR, a program of the OS (not a Python package).
+TESSERACT_PKGS := tesseract-ocr tesseract-ocr-fra tesseract-ocr-spa
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +20,26 @@ run: $(STAMP)
 	$(VENV)/bin/iom-pipeline run raw/ --out output/
 
 ## test: the whole test suite (long fuzzing excluded: see test-slow)
-test: $(STAMP)
+test: $(STAMP) tesseract
 	$(PY) -m pytest -q
 
-## test-slow: the long runs only (extended fuzzing)
-test-slow: $(STAMP)
+## test-slow: the long runs only (extended fuzzing, the other scans read by OCR)
+test-slow: $(STAMP) tesseract
 	$(PY) -m pytest -q -m slow
+
+## tesseract: Tesseract OCR and its English, French and Spanish data, installed with
+## apt-get when missing (as root; otherwise the command to run is printed)
+tesseract:
+	@langs="$$(tesseract --list-langs 2>/dev/null)"; \
+	if printf '%s\n' "$$langs" | grep -qx eng && printf '%s\n' "$$langs" | grep -qx fra \
+	  && printf '%s\n' "$$langs" | grep -qx spa; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(TESSERACT_PKGS)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TESSERACT_PKGS) >/dev/null; \
+	else \
+	  echo "Tesseract OCR or its language data is missing: sudo apt-get install $(TESSERACT_PKGS)" >&2; \
+	  exit 1; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pipeline tests $(wildcard bench)
@@ -44,8 +61,9 @@ fixtures: $(STAMP)
 expected: $(STAMP)
 	$(PY) -m tests.fixtures.build_expected
 
-## bench: speed and memory figures against plain pdfplumber, measured in the same run
-bench: $(STAMP)
+## bench: speed and memory figures against plain pdfplumber, measured in the same run,
+## and seconds per page of a scan read by OCR
+bench: $(STAMP) tesseract
 	$(PY) -m bench.run
 
 ## bench-peers: the generic profile on the peers' 32 test tables (needs ../shared/peers)

@@ -9,7 +9,9 @@ fixtures' layout at scale:
 * ``long``: one long release, 2,000 events on about 390 A4-landscape pages, full grid,
   header repeated on every page, rows split across page breaks;
 * ``p20``: the first 100 events of it (about 20 pages), for memory growth with pages;
-* ``batch``: 50 small releases of 2-6 pages.
+* ``batch``: 50 small releases of 2-6 pages;
+* ``scan``: the committed 200 dpi scan of the 2016-2017 release (4 image-only pages),
+  read by OCR (``tests/fixtures/scans/``): seconds per OCR'd page with 1 and 2 workers.
 
 Then measures, each in a fresh wrapper subprocess: the real CLI (``python -m pipeline run
 ... --workers N``: extract, clean, validate, emit) with 1 and 2 workers, and the baseline,
@@ -46,6 +48,7 @@ LONG_EVENTS = 2000
 P20_EVENTS = 100
 BATCH = 50
 GENERATOR_VERSION = "1"  # bump when the generated PDFs change
+SCAN = ROOT / "tests" / "fixtures" / "scans" / "scan-iom-iscm-events-2016-2017-200dpi.pdf"
 
 _WRAPPER = r"""
 import json, os, resource, subprocess, sys, time
@@ -205,9 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="speed and memory against plain pdfplumber")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best wall)")
     parser.add_argument("--baseline", nargs="+", metavar="PDF", help=argparse.SUPPRESS)
+    parser.add_argument("--ocr-only", action="store_true", help="only the scan read by OCR")
     args = parser.parse_args(argv)
     if args.baseline:
         return baseline(args.baseline)
+    if args.ocr_only:
+        return ocr_bench(args.repeat)
 
     sets = generate()
     pages = {name: sum(_pages(p) for p in paths) for name, paths in sets.items()}
@@ -265,6 +271,31 @@ def main(argv: list[str] | None = None) -> int:
         f"  batch: wall w1 / baseline {b1['wall'] / bb['wall']:.2f}, "
         f"w2 / baseline {b2['wall'] / bb['wall']:.2f}"
     )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print()
+    return ocr_bench(args.repeat)
+
+
+def ocr_bench(repeat: int) -> int:
+    """Seconds per page of a scan read by OCR (rendering, levelling, rules, Tesseract,
+    then the same layout as a text PDF), with 1 and 2 workers (pages one per task)."""
+    pages = _pages(SCAN)
+    print(
+        f"scan: {SCAN.name}, {pages} pages read by OCR; load average before: "
+        f"{os.getloadavg()[0]:.2f}; best of {repeat}"
+    )
+    print(f"{'run':<24} {'wall s':>7} {'s/page':>7}  {'maxrss':>7} {'tree PSS':>8}   (MB)")
+    for workers in (1, 2):
+        out = OUT / "runs" / f"scan-w{workers}"
+        m = best(
+            pipeline_cmd([SCAN], out, workers),
+            repeat,
+            before=lambda out=out: shutil.rmtree(out, ignore_errors=True),
+        )
+        print(
+            f"{f'scan pipeline w{workers}':<24} {m['wall']:7.2f} {m['wall'] / pages:7.2f}  "
+            f"{m['maxrss_mb']:7.0f} {m['tree_pss_mb']:8.0f}"
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

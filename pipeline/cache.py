@@ -8,7 +8,8 @@ stored under ``DIR/.cache/`` keyed by
 * the package version and a digest of the package's source files (a new parser may
   parse differently, and while developing the version number does not move),
 * the profile's name and the sha256 of its TOML text (an edited alias or field
-  invalidates it), and the resource limits (a stricter limit must be able to fail).
+  invalidates it), and the resource limits (a stricter limit must be able to fail),
+* the OCR settings and Tesseract's version (another Tesseract reads a scan differently).
 
 Failed inputs are never cached: they are retried on every run. A hit is re-stamped with
 the file's current path and name, so the outputs are identical with and without the
@@ -36,6 +37,7 @@ from pipeline import __version__
 from pipeline.emit import atomic_path
 from pipeline.extract import sha256_file
 from pipeline.profiles import load_profile, profile_text
+from pipeline.read.ocr import tesseract_version
 from pipeline.runner import FileResult, Options, parse_inputs
 from pipeline.stagefiles import (
     document_from_json,
@@ -85,6 +87,9 @@ class ResultCache:
                 profile_digest(o.profile),
                 repr(dataclasses.astuple(o.limits)),
                 o.engine,
+                # scans: whether and how pages are OCR'd, and by which Tesseract
+                repr(dataclasses.astuple(o.ocr)),
+                tesseract_version() if o.ocr.mode != "never" else "",
                 # an encrypted PDF parsed with its password is not served without it
                 hashlib.sha256((o.password or "").encode()).hexdigest(),
             ]

@@ -106,6 +106,16 @@ def _input_options(f: F) -> F:
         help="PDF reader: pdfplumber, or pdfium (several times faster, same output).",
     )(f)
     f = click.option(
+        "--ocr",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        expose_value=False,
+        callback=_keep_ocr,
+        help="Read scanned pages with Tesseract OCR: auto (pages without a text layer), "
+        "always (every page), never.",
+    )(f)
+    f = click.option(
         "--max-pages",
         type=click.IntRange(min=1),
         default=2000,
@@ -163,6 +173,11 @@ def _keep_csv_bom(ctx: click.Context, param: click.Parameter, value: bool) -> bo
 def _keep_engine(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """The reading engine goes to the context, as the limits do."""
     ctx.meta["pipeline.engine"] = value
+    return value
+
+
+def _keep_ocr(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta["pipeline.ocr"] = value
     return value
 
 
@@ -235,6 +250,7 @@ def _options(
     debug: bool,
 ) -> Any:
     from pipeline.extract import Limits
+    from pipeline.read.ocr import OcrSettings
     from pipeline.runner import Options, default_workers
 
     ctx = click.get_current_context(silent=True)
@@ -250,6 +266,7 @@ def _options(
         safe_csv=safe_csv,
         csv_bom=bool(ctx is not None and ctx.meta.get("pipeline.csv_bom")),
         debug=debug,
+        ocr=OcrSettings(mode=ctx.meta.get("pipeline.ocr", "auto") if ctx is not None else "auto"),
     )
 
 
@@ -286,6 +303,23 @@ def _report_copies(copies: dict[Path, list[Path]], quiet: bool) -> None:
     for first, others in copies.items():
         for other in others:
             click.echo(f"note: {other}: same bytes as {first}, parsed once", err=True)
+
+
+def _report_ocr(results: Any, quiet: bool) -> None:
+    """One notice per input read by OCR: its text is Tesseract's reading of a scan,
+    and how sure Tesseract was is the first thing to know before trusting it."""
+    if quiet:
+        return
+    for r in results:
+        d = r.document
+        pages = d.counts.get("ocr_pages", 0)
+        if pages and d.error is None:
+            sure = (
+                "no word read"
+                if d.ocr_confidence is None
+                else f"mean word confidence {d.ocr_confidence:g}"
+            )
+            click.echo(f"note: {d.path}: {pages} of {d.pages} pages read by OCR, {sure}", err=True)
 
 
 def _summary(results: Any) -> str:
@@ -357,6 +391,7 @@ def run(
     results = parse_with_cache(inputs, options, _Progress(len(inputs), quiet), cache)
     note_copies(results, copies)
     write_results(out, results, options, time.perf_counter() - started)
+    _report_ocr(results, quiet)
     _report_failures(results, debug)
     if not quiet:
         click.echo(_summary(results), err=True)
@@ -393,6 +428,7 @@ def extract(
     from pipeline.model import Extraction
 
     write_extracted(out, profile, [r.extraction or Extraction(r.document) for r in results])
+    _report_ocr(results, quiet)
     _report_failures(results, debug)
     sys.exit(1 if any(r.document.error for r in results) else 0)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PipelineError(Exception):
     """Base class: anything the CLI reports as `error: <file>[: page N]: <reason>`."""
@@ -18,6 +20,9 @@ class InputError(PipelineError):
         self.file = file
         self.reason = reason
         self.page = page
+        self.document: Any = None
+        """The ``model.Document`` as far as it was read, when the pages were (a scan's
+        OCR figures go to report.json even when it is too poor to read)."""
         super().__init__(str(self))
 
     def __str__(self) -> str:

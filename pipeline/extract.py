@@ -14,6 +14,7 @@ pdfplumber silently drops that half (see ``layout``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,7 +35,7 @@ from pipeline.layout import (
     table_rows,
 )
 from pipeline.layout.audit import PageAudit, audit_page
-from pipeline.model import WORDS_LEFT_OUT, Document, Extraction, PhysicalRow, TableLayout
+from pipeline.model import WORDS_LEFT_OUT, Document, Extraction, OcrStats, PhysicalRow, TableLayout
 from pipeline.normalise.glyphs import repair_ligatures
 from pipeline.profiles import Profile
 from pipeline.read import (
@@ -47,6 +48,7 @@ from pipeline.read import (
     RawPage,
     open_document,
 )
+from pipeline.read.ocr import OcrSettings, PageScanner
 from pipeline.words import Transform, build_words, turned, upright_frame
 
 log = logging.getLogger(__name__)
@@ -267,6 +269,7 @@ def read_page(
         grids,
         height,
         ligatures_repaired=repaired,
+        ocr=raw.ocr,
     )
 
 
@@ -292,11 +295,15 @@ def read_pages(
     last: int,
     find_grids: bool = False,
     engine: Engine = "pdfplumber",
+    ocr: OcrSettings | None = None,
 ) -> Iterator[PageContent]:
     """Pages first..last (1-based, inclusive), read by ``engine`` one at a time so that
-    memory does not grow with the page count."""
-    with open_document(engine, path, password, limits.max_stream_bytes, limits.budget) as doc:
-        yield from read_open_pages(doc, path.name, limits, first, last, find_grids)
+    memory does not grow with the page count; scanned pages by OCR (``ocr``)."""
+    with (
+        open_document(engine, path, password, limits.max_stream_bytes, limits.budget) as doc,
+        contextlib.closing(PageScanner(path, password, ocr or OcrSettings())) as scanner,
+    ):
+        yield from read_open_pages(doc, path.name, limits, first, last, find_grids, scanner)
 
 
 def read_open_pages(
@@ -306,11 +313,16 @@ def read_open_pages(
     first: int,
     last: int,
     find_grids: bool = False,
+    scanner: PageScanner | None = None,
 ) -> Iterator[PageContent]:
     """read_pages on a PDF already open (``read.open_document``): a page-reading worker
-    opens the file once and reads many ranges of it (``pipeline.parallel``)."""
+    opens the file once and reads many ranges of it (``pipeline.parallel``). A page the
+    OCR settings want read by OCR (``OcrSettings.wants``) goes through ``scanner``."""
     for pageno in range(first, last + 1):
-        yield read_page(doc.read(pageno), pageno, name, limits, find_grids)
+        raw = doc.read(pageno)
+        if scanner is not None and scanner.settings.wants(raw):
+            raw = scanner.read(raw, name)
+        yield read_page(raw, pageno, name, limits, find_grids)
 
 
 PageSource = Callable[[Path, int], Iterable[PageContent]]
@@ -363,6 +375,12 @@ def _count_words(counts: dict[str, int], audit: PageAudit) -> None:
         counts[key] = counts.get(key, 0) + len(row.word_ids)
 
 
+MIN_OCR_CONFIDENCE = 60.0
+"""Below this mean word confidence a scan is too poor to read: Tesseract's words are
+guesses there (a clean 200 dpi scan reads at 90 and more), and passing them on would
+present guesses as the table's text."""
+
+
 def extract_document(
     path: Path,
     profile: Profile,
@@ -371,12 +389,14 @@ def extract_document(
     limits: Limits | None = None,
     pages: PageSource | None = None,
     engine: Engine = "pdfplumber",
+    ocr: OcrSettings | None = None,
 ) -> Extraction:
     """Every physical row of the profile's table in one PDF.
 
     Raises InputError (naming the file and page) when the PDF cannot be read or holds
     no such table; a partly readable PDF is an error, never a partial table."""
     limits = limits or Limits()
+    ocr = ocr or OcrSettings()
     name = path.name
     _check_bytes(path)
     document = Document(path=str(path), source_file=name, sha256=sha256_file(path))
@@ -393,15 +413,19 @@ def extract_document(
     source = (
         pages(path, n_pages)
         if pages
-        else read_pages(path, password, limits, 1, n_pages, find_grids=infers, engine=engine)
+        else read_pages(path, password, limits, 1, n_pages, infers, engine, ocr)
     )
     chars_seen = 0
     images = 0
     repaired = 0
+    scanned: list[OcrStats] = []
     for content in source:
         chars_seen += content.chars
         repaired += content.ligatures_repaired
         images += content.images
+        if content.ocr is not None:
+            scanned.append(content.ocr)
+            extraction.ocr_frames[content.number] = (content.ocr.skew, content.ocr.turn)
         tables, misses = len(state.tables), len(state.near_misses)
         rows = list(table_rows(content, profile, state))
         audit = audit_page(content, rows, state.left_out)
@@ -411,13 +435,64 @@ def extract_document(
             _log_page(name, content, rows, state.tables[tables:], state.near_misses[misses:])
         extraction.rows.extend(rows)
         extraction.rows.extend(audit.left_out)
-    if chars_seen == 0:
-        reason = "no text layer; OCR is not supported" if images else "no text in PDF"
-        raise NoTableError(name, reason)
-    if not state.tables:
-        reason = state.near_misses[0] if state.near_misses else profile.missing_table_error
-        raise NoTableError(name, reason)
+    if scanned:
+        document.counts["ocr_pages"] = len(scanned)
+        document.ocr_confidence = _mean_confidence(scanned)
+    try:
+        _check_read(document, scanned, chars_seen, images, ocr)
+        if not state.tables:
+            reason = state.near_misses[0] if state.near_misses else profile.missing_table_error
+            raise NoTableError(name, reason + _read_by_ocr(document))
+        if scanned and not any(r.kind == "body" for r in extraction.rows):
+            raise NoTableError(name, "the table's header was read by OCR, but no row under it")
+    except InputError as exc:
+        if scanned:  # what OCR read still goes to report.json (pages, ocr_pages)
+            exc.document = document
+        raise
     document.tables = state.tables
     document.title = state.title
     document.counts["ligatures_repaired"] = repaired
     return extraction
+
+
+def _no_text_reason(images: int, ocr: OcrSettings) -> str:
+    if not images:
+        return "no text in PDF"
+    if ocr.mode == "never":
+        return "no text layer (a scan?); OCR is off (--ocr never)"
+    return "no text layer, and OCR read no text on its pages"
+
+
+def _mean_confidence(scanned: Sequence[OcrStats]) -> float | None:
+    """The mean confidence of the words OCR read (None when it read none)."""
+    words = sum(s.words for s in scanned)
+    return round(sum(s.confidence for s in scanned) / words, 1) if words else None
+
+
+def _check_read(
+    document: Document, scanned: Sequence[OcrStats], chars: int, images: int, ocr: OcrSettings
+) -> None:
+    """Raise when the pages gave no text, or OCR's words are too doubtful to be taken for
+    the table's text (nothing guessed is passed off as read)."""
+    name = document.source_file
+    mean = document.ocr_confidence
+    if scanned and mean is not None and mean < MIN_OCR_CONFIDENCE:
+        raise NoTableError(
+            name,
+            f"scan too poor to read: OCR's mean word confidence is {mean:g} "
+            f"(below {MIN_OCR_CONFIDENCE:g}) on {_pages(len(scanned))} read by OCR",
+        )
+    if chars == 0:
+        raise NoTableError(name, _no_text_reason(images, ocr))
+
+
+def _read_by_ocr(document: Document) -> str:
+    """Said after a reason when the pages were read by OCR: where to look first."""
+    if document.ocr_confidence is None:
+        return ""
+    pages = document.counts.get("ocr_pages", 0)
+    return f" ({_pages(pages)} read by OCR, mean word confidence {document.ocr_confidence:g})"
+
+
+def _pages(n: int) -> str:
+    return f"{n} page" if n == 1 else f"{n} pages"

@@ -264,10 +264,30 @@ def _margin_notes(m: RowMark) -> tuple[str, list[str]]:
     return tag, status
 
 
+def _as_read_by_ocr(image: Any, frame: tuple[float, int]) -> Any:
+    """The page image turned and levelled as OCR did before reading it (``OcrStats``), so
+    that rows found in OCR's frame fall on their text."""
+    from PIL import Image
+
+    skew, turn = frame
+    if turn:
+        image = image.rotate(-turn, expand=True)
+    if skew:
+        image = image.rotate(-skew, resample=Image.Resampling.BICUBIC, fillcolor=(255, 255, 255))
+    return image
+
+
 def _draw_page(
-    page: Any, marks: Sequence[RowMark], resolution: int, target: Path
+    page: Any,
+    marks: Sequence[RowMark],
+    resolution: int,
+    target: Path,
+    ocr_frame: tuple[float, int] | None = None,
 ) -> tuple[int, int]:
     im = page.to_image(resolution=resolution)
+    if ocr_frame is not None:
+        im.original = _as_read_by_ocr(im.original.convert("RGB"), ocr_frame)
+        im.reset()
     scale = float(im.scale)
     x_origin, y_origin = float(im.bbox[0]), float(im.bbox[1])
     width, height = (int(v) for v in im.annotated.size)
@@ -585,7 +605,8 @@ def inspect_pdf(
             page_marks = [m for m in marks if m.page == number]
             target = out / f"page-{number:03d}.png"
             page = doc.pages[number - 1]
-            width, height = _draw_page(page, page_marks, resolution, target)
+            frame = extraction.ocr_frames.get(number)
+            width, height = _draw_page(page, page_marks, resolution, target, frame)
             page.close()
             drawn.append(InspectedPage(number, target, width, height, page_marks))
     index = out / "index.html"

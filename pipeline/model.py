@@ -63,6 +63,19 @@ class PhysicalRow:
 
 
 @dataclass(frozen=True)
+class OcrStats:
+    """What OCR made of one scanned page: the words it read, the sum of their
+    confidences (0-100 each; summed so that pages add up), and how the page was put
+    upright: turned clockwise by ``turn`` degrees (fed in turned), then levelled by
+    ``skew`` (a tilted sheet); the words' boxes are in that frame."""
+
+    words: int = 0
+    confidence: float = 0.0
+    skew: float = 0.0
+    turn: int = 0
+
+
+@dataclass(frozen=True)
 class TableLayout:
     """What extract learnt about one logical table: its columns as printed and as keyed."""
 
@@ -87,12 +100,18 @@ class Document:
     counts: dict[str, int] = field(default_factory=dict)
     language: str | None = None
     """ISO 639-1 code of the language the table is written in (None: could not tell)."""
+    ocr_confidence: float | None = None
+    """Mean confidence (0-100) of the words OCR read on its scanned pages (None: no page
+    was OCR'd); how many pages is ``counts["ocr_pages"]``."""
 
 
 @dataclass
 class Extraction:
     document: Document
     rows: list[PhysicalRow] = field(default_factory=list)
+    ocr_frames: dict[int, tuple[float, int]] = field(default_factory=dict)
+    """Per page read by OCR, (skew, turn) of ``OcrStats``: ``inspect`` draws the rows
+    over the page as OCR saw it (in memory only, not kept in stage files)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,10 @@ worker boundary are repaired exactly as in one process, and the output does not 
 the number of workers.
 
 A document of ``threshold`` pages or fewer is read in the calling process: forking and
-opening the file again costs more than it saves on a short release.
+opening the file again costs more than it saves on a short release. A scanned document
+(its first page is one ``--ocr`` reads by OCR) is the exception: OCR takes seconds a
+page, so every page is a task of its own, whatever the page count: with ``--workers 2``
+two pages of a scan are read at a time.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any
 from pipeline.errors import InputError
 from pipeline.extract import Limits, PageContent, read_open_pages, read_pages
 from pipeline.read import Engine, open_document
+from pipeline.read.ocr import OcrSettings, PageScanner
 
 _PR_SET_PDEATHSIG = 1
 
@@ -52,17 +56,30 @@ class ParallelPages:
     timeout: float | None = None
     start_method: str = "spawn"
     engine: Engine = "pdfplumber"
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
     def __call__(self, path: Path, n_pages: int) -> Iterator[PageContent]:
-        if self.workers <= 1 or n_pages <= self.threshold:
-            yield from read_pages(
-                path, self.password, self.limits, 1, n_pages, self.find_grids, self.engine
-            )
-            return
-        yield from self._parallel(path, n_pages)
+        if self.workers > 1:
+            chunk, threshold = (1, 1) if self._scanned(path) else (self.chunk, self.threshold)
+            if n_pages > threshold:
+                yield from self._parallel(path, n_pages, chunk)
+                return
+        yield from read_pages(
+            path, self.password, self.limits, 1, n_pages, self.find_grids, self.engine, self.ocr
+        )
 
-    def _parallel(self, path: Path, n_pages: int) -> Iterator[PageContent]:
-        ranges = [(a, min(a + self.chunk - 1, n_pages)) for a in range(1, n_pages + 1, self.chunk)]
+    def _scanned(self, path: Path) -> bool:
+        """Whether the document's pages are read by OCR, judged by its first page."""
+        if self.ocr.mode != "auto":
+            return self.ocr.mode == "always"
+        limits = self.limits
+        with open_document(
+            self.engine, path, self.password, limits.max_stream_bytes, limits.budget
+        ) as doc:
+            return self.ocr.wants(doc.read(1))
+
+    def _parallel(self, path: Path, n_pages: int, chunk: int) -> Iterator[PageContent]:
+        ranges = [(a, min(a + chunk - 1, n_pages)) for a in range(1, n_pages + 1, chunk)]
         workers = min(self.workers, len(ranges))
         ahead = 2 * workers
         # The runner's per-file worker is a daemonic process, and multiprocessing refuses
@@ -73,7 +90,15 @@ class ParallelPages:
         # pandera and pyarrow the runner's processes hold, which a forked reader would
         # copy page by page as Python touches the objects' reference counts
         ctx = mp.get_context(self.start_method)
-        args = (str(path), self.password, self.limits, self.find_grids, self.timeout, self.engine)
+        args = (
+            str(path),
+            self.password,
+            self.limits,
+            self.find_grids,
+            self.timeout,
+            self.engine,
+            self.ocr,
+        )
         with ctx.Pool(workers, initializer=_init, initargs=args) as pool:
             todo = iter(ranges)
             pending: deque[Any] = deque()
@@ -98,6 +123,7 @@ def _init(
     find_grids: bool,
     timeout: float | None,
     engine: Engine,
+    ocr: OcrSettings,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner's parent handles Ctrl-C
     # die with the file worker, should the runner kill it (timeout) or it die
@@ -115,6 +141,7 @@ def _init(
         find_grids=find_grids,
         engine=engine,
         doc=None,
+        scanner=PageScanner(Path(path), password, ocr),
     )
 
 
@@ -139,7 +166,9 @@ def _read_range(first: int, last: int) -> list[PageContent] | _Failed:
                 w["engine"], w["path"], w["password"], limits.max_stream_bytes, limits.budget
             )
             w["doc"] = w["opened"].__enter__()
-        pages = read_open_pages(w["doc"], w["path"].name, w["limits"], first, last, w["find_grids"])
+        pages = read_open_pages(
+            w["doc"], w["path"].name, w["limits"], first, last, w["find_grids"], w["scanner"]
+        )
         return list(pages)
     except InputError as exc:
         return _Failed(exc.file, exc.reason, exc.page)

@@ -35,6 +35,7 @@ from pipeline.model import WORDS_LEFT_OUT, Document, Extraction, Reject
 from pipeline.parallel import ParallelPages
 from pipeline.profiles import Profile, load_profile
 from pipeline.read import Engine
+from pipeline.read.ocr import OcrSettings
 from pipeline.tables import Table, child_rows, with_columns
 from pipeline.validate import validate_cleaned
 
@@ -57,6 +58,8 @@ class Options:
     debug: bool = False
     engine: Engine = "pdfplumber"
     """The reader (``pipeline.read``): pdfplumber, or pdfium (faster, same output)."""
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    """When pages are read by OCR (``--ocr``), and how (``pipeline.read.ocr``)."""
     # processes reading the pages of one long input (pipeline.parallel); set by
     # _run_isolated from the workers left over when there are fewer inputs than workers
     page_workers: int = 1
@@ -154,6 +157,7 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
                 find_grids=profile.infers_columns,
                 timeout=options.timeout,
                 engine=options.engine,
+                ocr=options.ocr,
             )
         extraction = extract_document(
             path,
@@ -162,6 +166,7 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
             limits=options.limits,
             pages=pages,
             engine=options.engine,
+            ocr=options.ocr,
         )
         if extract_only:
             result = FileResult(extraction.document, extraction=extraction)
@@ -173,7 +178,7 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
             log.debug("%s: page %s: row %s rejected in validate: %s", *_where(rej), rej.reason)
         result = FileResult(extraction.document, records, rejects)
     except InputError as exc:
-        result = FileResult(_failed_document(path, str(exc)))
+        result = FileResult(_failed_document(path, str(exc), exc.document))
     except MemoryError:  # the worker's RLIMIT_AS: the memory is back once unwound,
         result = None  # which is after this block (the traceback holds the frames)
     except Exception as exc:  # a bug or a PDF pdfminer chokes on: report, never crash
@@ -193,7 +198,10 @@ def out_of_memory(path: Path, options: Options) -> str:
     return f"{path.name}: ran past the memory limit of {options.memory_mb} MB"
 
 
-def _failed_document(path: Path, message: str) -> Document:
+def _failed_document(path: Path, message: str, read: Document | None = None) -> Document:
+    """A failed input's facts: its error, and what was read of it before (pages, OCR)."""
+    if read is not None:
+        return replace(read, path=str(path), error=message)
     try:
         sha = sha256_file(path)
     except OSError:
@@ -388,6 +396,8 @@ def report_entry(result: FileResult) -> Record:
         "language": d.language,
         "copies": result.copies,
         "words": word_accounting(c),
+        "ocr_pages": c.get("ocr_pages", 0),
+        "ocr_confidence": d.ocr_confidence,
     }
 
 

@@ -32,7 +32,7 @@ EXPECTED = {
     "empty.pdf": "empty.pdf: empty file",
     "html-error-page.pdf": "html-error-page.pdf: not a PDF (starts with '<!DOCTYPE html>",
     "encrypted.pdf": "encrypted.pdf: encrypted PDF (use --password)",
-    "image-only.pdf": "image-only.pdf: no text layer; OCR is not supported",
+    "image-only.pdf": "image-only.pdf: no text layer, and OCR read no text on its pages",
     "no-table.pdf": "no-table.pdf: no ISCM events table found",
     "missing-column.pdf": "missing-column.pdf: table header lacks required column 'Place'; "
     "headers found: 'ISCM', 'Date', 'Event / Title', 'Outcome'; "

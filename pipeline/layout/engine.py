@@ -30,7 +30,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.layout.header_error import missing_columns_message
-from pipeline.model import NOTE_UNDER_TABLE, PAGE_NUMBER, RUNNING_HEAD, PhysicalRow, TableLayout
+from pipeline.model import (
+    NOTE_UNDER_TABLE,
+    PAGE_NUMBER,
+    RUNNING_HEAD,
+    OcrStats,
+    PhysicalRow,
+    TableLayout,
+)
 from pipeline.normalise.dates import DateParseError, parse_date_range
 from pipeline.profiles import Profile, header_key
 
@@ -235,20 +242,32 @@ def _vertical_xs(vertical: Sequence[Word], top: float, bottom: float) -> list[fl
 def _header_cells(lines: Sequence[_Line], v_rules: Sequence[float]) -> list[list[Word]]:
     """Cluster the words of a 1-3 line header band into cells: words close on a line, or
     stacked above each other (a wrapped header such as "Event /" over "Title"), are one
-    cell, unless a vertical ruling separates them."""
+    cell, unless a vertical ruling separates them. Where column rules are drawn (inner
+    ones too, not only a box around the table), the words between two of them are one
+    cell however far apart: a scan's OCR may lose the "/" of "Event / Title"."""
     words = sorted((w for line in lines for w in line.words), key=lambda w: w["x0"])
     cells: list[list[Word]] = []
     right = float("-inf")
     for w in words:
         size = w["bottom"] - w["top"]
         ruled_apart = any(right - 0.5 <= x <= w["x0"] + 0.5 for x in v_rules)
-        if cells and w["x0"] <= right + 0.45 * size and not ruled_apart:
+        near = w["x0"] <= right + 0.45 * size or _one_ruled_cell(v_rules, right, w["x1"])
+        if cells and near and not ruled_apart:
             cells[-1].append(w)
             right = max(right, w["x1"])
         else:
             cells.append([w])
             right = w["x1"]
     return cells
+
+
+def _one_ruled_cell(v_rules: Sequence[float], x0: float, x1: float) -> bool:
+    """x0..x1 lies between two column rules of a header ruled inside, not only boxed."""
+    return (
+        len(v_rules) >= 3
+        and any(x <= x0 + 0.5 for x in v_rules)
+        and any(x >= x1 - 0.5 for x in v_rules)
+    )
 
 
 def _cell_text(words: Sequence[Word]) -> str:
@@ -717,6 +736,8 @@ class PageContent:
     height: float = 0.0
     ligatures_repaired: int = 0
     """Ligature glyphs whose text extract repaired (``normalise.glyphs``)."""
+    ocr: OcrStats | None = None
+    """Set when the page was read by OCR (``read.ocr``)."""
 
 
 @dataclass(frozen=True)

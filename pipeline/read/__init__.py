@@ -3,7 +3,9 @@
 * ``plumber`` (``--engine pdfplumber``, the default): pdfminer interprets the content
   streams in Python, pdfplumber's arithmetic gives the char boxes;
 * ``pdfium`` (``--engine pdfium``): Chrome's PDF engine through pypdfium2's raw API, the
-  same boxes computed from PDFium's char origins and matrices (about six times faster).
+  same boxes computed from PDFium's char origins and matrices (about six times faster);
+* ``ocr`` (``--ocr auto|always``): a scanned page, rendered and read by Tesseract, its
+  words given as chars and the ruling lines of the image as lines (``read.ocr``).
 
 Everything after reading (footnote markers, words, rules, grids, the layout) is shared
 code in ``extract``, so both engines feed the layout the same page model and a change to
@@ -19,6 +21,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
+
+from pipeline.model import OcrStats
 
 Obj = dict[str, Any]
 """A char, line, rect or curve in pdfplumber's dict form (``top`` measured from the top
@@ -46,6 +50,8 @@ class RawPage:
     rects: list[Obj] = field(default_factory=list)
     curves: list[Obj] = field(default_factory=list)
     images: int = 0
+    ocr: OcrStats | None = None
+    """Set when the page was read by OCR (``read.ocr``), not from a text layer."""
 
 
 class OpenDocument(Protocol):
