@@ -37,10 +37,6 @@ QUICK = {
 }
 
 KNOWN = {
-    "gs-redistilled-carlito.pdf": (
-        "pdfium reads 'eff ective' and 'ofmigration' in the outcome of the IDM row: the "
-        "ff ligature's box and a space glyph's advance differ from pdfminer's"
-    ),
     "schools.pdf": (
         "pdfium joins 'Dick& Peg', '62Mississippi', 'SaintPaul' (row Lidstad): a space "
         "pdfminer keeps as a glyph is lost or zero wide under pdfium"
