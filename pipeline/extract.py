@@ -22,7 +22,6 @@ from pathlib import Path
 
 from pdfplumber.table import TableFinder
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_edges, rect_to_edges
-from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import InputError, NoTableError
 from pipeline.layout import (
@@ -200,17 +199,13 @@ def _is_marker(c: Word, prev: Word) -> bool:
     )
 
 
-# pdfplumber's own ligature expansion is off: ``_repaired_words`` repairs and counts them
-_WORDS = WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False, expand_ligatures=False)
-
-
 def words_from_chars(chars: list[Word], vertical: Sequence[Word] = ()) -> list[Word]:
     """The words of a page, from its chars in content-stream order: pdfplumber's word
     extraction (a word ends at a space, a gap over 3 pt or a change of font), cut again
     where a gap is a word space for the type size or a vertical rule runs between two
     glyphs (``pipeline.words``); upright words only. The one place words are built,
     whichever engine read the chars."""
-    return build_words(chars, vertical, _WORDS)
+    return build_words(chars, vertical)
 
 
 def _turned_rulings(
@@ -254,8 +249,10 @@ def read_page(
             page=pageno,
         )
     words, repaired = _repaired_words(words_from_chars(chars, vertical))
-    # page-local ids: rows name the words in their cells (``layout.audit``)
-    words = [{**w, "id": i} for i, w in enumerate(words)]
+    # page-local ids: rows name the words in their cells (``layout.audit``); the words
+    # are this page's own dicts
+    for i, w in enumerate(words):
+        w["id"] = i
     grids = _grids(raw, turn) if find_grids else []
     return PageContent(
         pageno,

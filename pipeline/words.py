@@ -22,15 +22,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any
-
-from pdfplumber.utils.text import WordExtractor
 
 Obj = dict[str, Any]
 Box = tuple[float, float, float, float]
 Transform = Callable[[float, float, float, float], Box]
 
 X_TOLERANCE = 3.0  # pdfplumber's default: the most a word space may be
+Y_TOLERANCE = 3.0  # pdfplumber's default: chars this close in ``top`` share a line
 SPACE_RATIO = 0.25  # a gap of a quarter of the type size is a word space
 WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname")
 
@@ -83,21 +83,127 @@ def _word_of(chars: Sequence[Obj]) -> Obj:
     }
 
 
-def build_words(
-    chars: Iterable[Obj], vertical: Sequence[Obj], extractor: WordExtractor | None = None
-) -> list[Obj]:
-    """Upright words of a page, pdfplumber's where nothing says to cut them."""
-    extractor = extractor or WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False)
+def build_words(chars: Iterable[Obj], vertical: Sequence[Obj]) -> list[Obj]:
+    """Upright words of a page, pdfplumber's where nothing says to cut them.
+
+    pdfplumber's words (``WordExtractor`` with ``extra_attrs=["fontname"]``, blank
+    chars dropped, no ligature expansion: runs of one font and direction in content
+    order, each clustered into lines 3 pt apart by ``top``, sorted by ``x0``, a word
+    ending at a space, an empty char, a step back or a gap over 3 pt), then each cut by
+    ``split_glyphs``; in one pass, each char looked at once. ``tests/test_words.py``
+    checks it against pdfplumber's own on every fixture PDF."""
     words: list[Obj] = []
-    for word, glyphs in extractor.iter_extract_tuples(chars):
-        if not word.get("upright", True) or not word["text"].strip():
+    for (upright, _font), run in itertools.groupby(chars, key=_run_key):
+        if not upright:  # a turned word is dropped, so is a turned run
             continue
-        pieces = split_glyphs(glyphs, vertical)
-        if len(pieces) == 1:
-            words.append({k: word[k] for k in WORD_KEYS})
-            continue
-        words.extend(_word_of(p) for p in pieces if "".join(c["text"] for c in p).strip())
+        glyphs = list(run)
+        for line in _lines(glyphs):
+            _line_words(line, vertical, words)
     return words
+
+
+_TEXT, _X1, _TOP, _BOTTOM = (itemgetter(k) for k in ("text", "x1", "top", "bottom"))
+
+
+def _run_key(char: Obj) -> tuple[Any, Any]:
+    return char["upright"], char["fontname"]
+
+
+def _lines(glyphs: list[Obj]) -> list[list[Obj]]:
+    """A run's chars clustered into lines, as pdfplumber's ``cluster_objects`` by
+    ``top`` (3 pt apart, chained over the sorted distinct values), each line sorted by
+    ``x0`` (stable: chars at one x stay in content order)."""
+    tops = sorted({c["top"] for c in glyphs})
+    cluster: dict[float, int] = {}
+    k = 0
+    last = tops[0]
+    for top in tops:
+        if top > last + Y_TOLERANCE:
+            k += 1
+        cluster[top] = k
+        last = top
+    if k == 0:
+        lines = [glyphs[:]]
+    else:
+        lines = [[] for _ in range(k + 1)]
+        for c in glyphs:
+            lines[cluster[c["top"]]].append(c)
+    for line in lines:
+        line.sort(key=_x0)
+    return lines
+
+
+def _x0(char: Obj) -> float:
+    return float(char["x0"])
+
+
+def _line_words(line: list[Obj], vertical: Sequence[Obj], words: list[Obj]) -> None:
+    """The words of one sorted line (``iter_chars_to_words`` for left-to-right text),
+    each cut where ``split_glyphs`` cuts it, appended to ``words``."""
+    rules = _rules_across(line, vertical)
+    word: list[Obj] = []
+    cut = False  # a gap in the word is wide for its type size
+    prev: Obj | None = None
+    prev_x0 = prev_x1 = prev_top = 0.0
+    for c in line:
+        text = c["text"]
+        if text.isspace() or not text:
+            # a space ends the word; an empty char (no Unicode) is a word of its own,
+            # which has no text and is dropped
+            if word:
+                _add_word(word, cut, rules, words)
+            word, cut, prev = [], False, None
+            continue
+        x0, x1, top = c["x0"], c["x1"], c["top"]
+        if prev is None:
+            word = [c]
+        elif x0 < prev_x0 or x0 > prev_x1 + X_TOLERANCE or abs(top - prev_top) > Y_TOLERANCE:
+            _add_word(word, cut, rules, words)
+            word, cut = [c], False
+        else:
+            word.append(c)
+            # (``_gap_tolerance`` is positive: a gap of zero or less never cuts)
+            if not cut and x0 - prev_x1 > 0:
+                cut = x0 - prev_x1 > _gap_tolerance(prev, c)
+        prev, prev_x0, prev_x1, prev_top = c, x0, x1, top
+    if word:
+        _add_word(word, cut, rules, words)
+
+
+def _rules_across(line: list[Obj], vertical: Sequence[Obj]) -> list[Obj]:
+    """The vertical rules at the line's height (all a word of it can be cut at)."""
+    if not vertical:
+        return []
+    top = min(map(_TOP, line))
+    bottom = max(map(_BOTTOM, line))
+    return [e for e in vertical if e["top"] <= bottom and e["bottom"] >= top]
+
+
+def _add_word(glyphs: list[Obj], cut: bool, rules: list[Obj], words: list[Obj]) -> None:
+    """pdfplumber's word of ``glyphs`` (its text and bbox), or the pieces
+    ``split_glyphs`` cuts it into; a word of blanks is dropped. ``cut``: a gap between
+    two of the glyphs is wide for their size."""
+    text = "".join(map(_TEXT, glyphs))
+    if not text.strip():
+        return
+    first = glyphs[0]
+    x0 = first["x0"]  # the glyphs are sorted by x0
+    x1, top, bottom = first["x1"], first["top"], first["bottom"]
+    if len(glyphs) > 1:
+        x1 = max(map(_X1, glyphs))
+        top = min(map(_TOP, glyphs))
+        bottom = max(map(_BOTTOM, glyphs))
+        # a rule inside the word's box may pass between two of its glyphs
+        cut = cut or any(
+            x0 < e["x0"] < x1 and e["top"] <= bottom and e["bottom"] >= top for e in rules
+        )
+        pieces = split_glyphs(glyphs, rules) if cut else [glyphs]
+        if len(pieces) > 1:
+            words.extend(_word_of(p) for p in pieces if "".join(map(_TEXT, p)).strip())
+            return
+    word = {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+    word["fontname"] = first["fontname"]
+    words.append(word)
 
 
 # --------------------------------------------------------------------------- rotation
@@ -111,10 +217,16 @@ def _reading_up(char: Obj) -> bool | None:
     return bool(matrix[1] > 0)
 
 
+def _upright(char: Obj) -> bool:
+    return bool(char.get("upright", True))
+
+
 def upright_frame(chars: Sequence[Obj], width: float, height: float) -> Transform | None:
     """The turn that makes the page's text upright, when most of it is set at 90 degrees:
     a bbox (x0, top, x1, bottom) -> the same bbox on the page turned upright (its width
     is then the page's height). None when the page is upright already."""
+    if all(map(_upright, chars)):
+        return None
     ups = [_reading_up(c) for c in chars if c["text"].strip()]
     turned = [u for u in ups if u is not None]
     if len(turned) * 2 <= len(ups):
