@@ -379,35 +379,37 @@ def extract_document(
     document = Document(path=str(path), source_file=name, sha256=sha256_file(path))
     extraction = Extraction(document)
     state = LayoutState()
-    with open_document(engine, path, password, limits.max_stream_bytes) as doc:
+    # one opening of the file: its page count, then its pages (unless other processes
+    # read them: ``pages``)
+    with open_document(engine, path, password, limits.max_stream_bytes, limits.budget) as doc:
         n_pages = doc.page_count()
-    document.pages = n_pages
-    if n_pages == 0:
-        raise InputError(name, "PDF has no pages")
-    if n_pages > limits.max_pages:
-        raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
-    infers = profile.infers_columns
-    source = (
-        pages(path, n_pages)
-        if pages
-        else read_pages(path, password, limits, 1, n_pages, find_grids=infers, engine=engine)
-    )
-    chars_seen = 0
-    images = 0
-    repaired = 0
-    for content in source:
-        chars_seen += content.chars
-        repaired += content.ligatures_repaired
-        images += content.images
-        tables, misses = len(state.tables), len(state.near_misses)
-        rows = list(table_rows(content, profile, state))
-        audit = audit_page(content, rows, state.left_out)
-        state.left_out = {}
-        _count_words(document.counts, audit)
-        if log.isEnabledFor(logging.DEBUG):
-            _log_page(name, content, rows, state.tables[tables:], state.near_misses[misses:])
-        extraction.rows.extend(rows)
-        extraction.rows.extend(audit.left_out)
+        document.pages = n_pages
+        if n_pages == 0:
+            raise InputError(name, "PDF has no pages")
+        if n_pages > limits.max_pages:
+            raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
+        infers = profile.infers_columns
+        source = (
+            pages(path, n_pages)
+            if pages
+            else read_open_pages(doc, name, limits, 1, n_pages, find_grids=infers)
+        )
+        chars_seen = 0
+        images = 0
+        repaired = 0
+        for content in source:
+            chars_seen += content.chars
+            repaired += content.ligatures_repaired
+            images += content.images
+            tables, misses = len(state.tables), len(state.near_misses)
+            rows = list(table_rows(content, profile, state))
+            audit = audit_page(content, rows, state.left_out)
+            state.left_out = {}
+            _count_words(document.counts, audit)
+            if log.isEnabledFor(logging.DEBUG):
+                _log_page(name, content, rows, state.tables[tables:], state.near_misses[misses:])
+            extraction.rows.extend(rows)
+            extraction.rows.extend(audit.left_out)
     if chars_seen == 0:
         reason = "no text layer; OCR is not supported" if images else "no text in PDF"
         raise NoTableError(name, reason)
