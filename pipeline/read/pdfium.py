@@ -287,13 +287,16 @@ def _read_page(
     try:
         ctm = _device_ctm(page)
         textpage = pdfium_c.FPDFText_LoadPage(handle)
+        doctop = float(page.initial_doctop)
         try:
             reader = _CharReader(textpage, ctm, _PageFonts(fonts, measures))
-            chars = reader.chars(float(page.initial_doctop))
+            chars = reader.chars(doctop)
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)
         raw = RawPage(pageno, float(page.width), float(page.height), int(page.rotation), chars)
-        _paths(handle, ctm, page, raw)
+        blanks = _paths(handle, ctm, page, raw, reader.ends)
+        if blanks:
+            raw.chars = reader.with_blanks(chars, blanks, doctop)
         return raw
     finally:
         pdfium_c.FPDF_ClosePage(handle)
@@ -335,13 +338,21 @@ class _FontInfo:
     loose char boxes run one advance from the origin (``loose``: its ascent and descent
     differ; otherwise PDFium gives the glyph's ink only), and its ``_Measures``."""
 
-    __slots__ = ("descent", "handle", "loose", "measures", "name")
+    __slots__ = ("descent", "font", "handle", "loose", "measures", "name")
 
-    def __init__(self, name: str, descent: float, handle: Any, measures: _Measures) -> None:
+    def __init__(
+        self,
+        name: str,
+        descent: float,
+        handle: Any,
+        measures: _Measures,
+        font: PDFFont | None = None,
+    ) -> None:
         self.name = name
         self.descent = descent
         self.handle = handle
         self.measures = measures
+        self.font = font  # pdfminer's
         ascent, low = ctypes.c_float(), ctypes.c_float()
         pdfium_c.FPDFFont_GetAscent(handle, ctypes.c_float(1000.0), ascent)
         pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), low)
@@ -394,16 +405,19 @@ def _font_info(
     fontname = chosen[1].fontname
     if isinstance(fontname, bytes):
         fontname = fix_fontname_bytes(fontname)
-    return _FontInfo(str(fontname), float(chosen[1].get_descent()), font, measures)
+    return _FontInfo(str(fontname), float(chosen[1].get_descent()), font, measures, chosen[1])
 
 
 def _maps(font: PDFFont, text: str) -> bool:
+    return text in _unicode_values(font)
+
+
+def _unicode_values(font: PDFFont) -> Any:
+    """The texts pdfminer's font maps its glyphs to (its ToUnicode, else its encoding)."""
     umap = getattr(font, "unicode_map", None)
     cid2 = getattr(umap, "cid2unichr", None) if umap is not None else None
-    if cid2:
-        return text in cid2.values()
-    table = getattr(font, "cid2unicode", None)
-    return isinstance(table, dict) and text in table.values()
+    table = cid2 if cid2 else getattr(font, "cid2unicode", None)
+    return table.values() if isinstance(table, dict) else ()
 
 
 class _Style:
@@ -466,6 +480,8 @@ class _CharReader:
         self.shared: dict[tuple[Any, ...], _Style] = {}  # by font, matrix and size
         self.matrix = (ctypes.c_float * 6)()  # FS_MATRIX
         self.matrix_ref = ctypes.c_void_p(ctypes.addressof(self.matrix))
+        self.ends: dict[int, int] = {}  # text object -> the index after its last char
+        self.ligatures: list[tuple[Obj, _FontInfo]] = []  # chars of two letters or more
 
     def style(self, obj: int, i: int, text: str) -> _Style:
         """The text object's style, found from its first char (index ``i``)."""
@@ -504,6 +520,7 @@ class _CharReader:
         run_start = 0
         suspect = False  # PDFium put a space of its own after them
         style: _Style | None = None
+        last_x = last_y = float("nan")  # the origin of the last char in ``out``
         for i in range(max(n, 0)):
             obj = get_object(tp, i)
             code = get_unicode(tp, i)
@@ -516,6 +533,8 @@ class _CharReader:
             if obj != run_obj:
                 if suspect and run_obj is not None:
                     out[run_start:] = _with_real_spaces(run_obj, textpage, out[run_start:])
+                if run_obj is not None:
+                    self.ends[run_obj] = len(out)
                 run_obj, run_start, suspect = obj, len(out), False
                 style = self.style(obj, i, text)
                 # the object's constants, as locals for its chars
@@ -529,6 +548,15 @@ class _CharReader:
             get_origin(tp, i, ox_ref, oy_ref)
             origin_x = origin[0]
             origin_y = origin[1]
+            if origin_x == last_x and origin_y == last_y and len(out) > run_start:
+                # a second letter of the glyph before: a ligature PDFium reads as its
+                # letters ("ti", U+FB06 as "st"), one char with all of them for
+                # pdfminer, so one char here too
+                out[-1]["text"] += text
+                if len(out[-1]["text"]) == 2:
+                    self.ligatures.append((out[-1], info))
+                continue
+            last_x, last_y = origin_x, origin_y
             adv = -1.0
             if loose:
                 get_loose_box(tp, i, box_ref)
@@ -579,7 +607,75 @@ class _CharReader:
             append(char)
         if suspect and run_obj is not None:
             out[run_start:] = _with_real_spaces(run_obj, textpage, out[run_start:])
+        if run_obj is not None:
+            self.ends[run_obj] = len(out)
+        for glyph, font in self.ligatures:
+            glyph["text"] = _as_pdfminer_reads(glyph["text"], font.font)
         return out
+
+    def with_blanks(self, chars: list[Obj], blanks: list[_Blank], doctop: float) -> list[Obj]:
+        """The chars with a blank (a space) where each text object PDFium's text page
+        leaves out stands: PDFium skips a text object whose glyphs draw no ink (a
+        no-break space set in a font subset of its own, between "Saint" and "Paul"),
+        pdfminer keeps its glyphs, and the page shows the gap. Only that the text
+        breaks there is known, not how wide the gap is: the blank is zero wide, at the
+        object's origin, after the chars of the text object drawn before it."""
+        out = list(chars)
+        size = ctypes.c_float()
+        for at, obj, own in reversed(blanks):
+            handle = _GET_FONT(ctypes.c_void_p(obj)) or 0
+            info = self.fonts.info(handle, " ")
+            pdfium_c.FPDFTextObj_GetFontSize(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT), size)
+            style = _Style(own, size.value, self.ctm, info)
+            px, py = _apply(self.ctm, own[4], own[5])
+            x0, y0 = px + style.bottom_x, py + style.bottom_y
+            x1, y1 = px + style.top_x, py + style.top_y
+            top, bottom = min(y0, y1), max(y0, y1)
+            char = {
+                "text": " ",
+                "fontname": info.name,
+                "size": bottom - top,
+                "upright": style.upright,
+                "x0": min(x0, x1),
+                "x1": max(x0, x1),
+                "top": top,
+                "bottom": bottom,
+                "doctop": doctop + top,
+            }
+            if not style.upright:
+                char["matrix"] = style.matrix
+            out.insert(at, char)
+        return out
+
+
+_Blank = tuple[int, int, Matrix]
+"""A text object left out of PDFium's text page: where it goes among the chars, its
+address, and its text matrix in PDF user space."""
+
+
+_PRESENTATION_FORMS = {
+    "ff": ("\ufb00",),
+    "fi": ("\ufb01",),
+    "fl": ("\ufb02",),
+    "ffi": ("\ufb03",),
+    "ffl": ("\ufb04",),
+    "st": ("\ufb05", "\ufb06"),
+}
+
+
+def _as_pdfminer_reads(letters: str, font: PDFFont | None) -> str:
+    """A ligature glyph's text as pdfminer gives it. PDFium spells a Unicode
+    presentation form (U+FB00 "ﬀ") as its letters, as it does a glyph the font maps to
+    the letters themselves; pdfminer keeps the form, which ``normalise.glyphs`` then
+    spells and counts (``ligatures_repaired`` in report.json). Where the font maps a
+    glyph to exactly one presentation form of these letters and none to the letters,
+    that form is what the page's text holds."""
+    forms = _PRESENTATION_FORMS.get(letters)
+    if not forms or font is None:
+        return letters
+    values = _unicode_values(font)
+    mapped = [form for form in forms if form in values]
+    return mapped[0] if len(mapped) == 1 and letters not in values else letters
 
 
 def _ink_reaches(textpage: Any, i: int, right: float) -> bool:
@@ -667,32 +763,64 @@ def _with_real_spaces(obj: int, textpage: Any, run: list[Obj]) -> list[Obj]:
     return [*run, *spaces]
 
 
-def _paths(page_handle: Any, ctm: Matrix, page: Any, raw: RawPage) -> None:
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_BLANK_WIDTH = 0.01  # PDFium leaves out a text object narrower than this (kSizeEpsilon)
+
+
+def _paths(
+    page_handle: Any, ctm: Matrix, page: Any, raw: RawPage, ends: dict[int, int]
+) -> list[_Blank]:
     """Every painted path of the page (forms included), as pdfplumber's lines, rects and
-    curves; images are counted."""
-    stack: list[tuple[Any, int, Matrix, int]] = []
+    curves; images are counted. Returns the text objects PDFium's text page left out
+    for drawing no ink (``_CharReader.with_blanks``), placed after the chars of the text
+    object drawn before each (``ends``)."""
+    # (object, its form's matrix to the device, the form's own in user space, depth)
+    stack: list[tuple[Any, Matrix, Matrix, int]] = []
     count = pdfium_c.FPDFPage_CountObjects(page_handle)
-    stack.extend((pdfium_c.FPDFPage_GetObject(page_handle, k), 0, ctm, 0) for k in range(count))
+    stack.extend(
+        (pdfium_c.FPDFPage_GetObject(page_handle, k), ctm, _IDENTITY, 0) for k in range(count)
+    )
     stack.reverse()
     fs = pdfium_c.FS_MATRIX()
     doctop_adj = float(page.initial_doctop)
+    blanks: list[_Blank] = []
+    last_end = 0
     while stack:
-        obj, _, outer, depth = stack.pop()
+        obj, outer, form, depth = stack.pop()
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == _IMAGE:
             raw.images += 1
         elif kind == _FORM and depth < _MAX_FORM_DEPTH:
             pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fs))
-            inner = _mult((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), outer)
+            own = (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f)
+            inner, inner_form = _mult(own, outer), _mult(own, form)
             n = pdfium_c.FPDFFormObj_CountObjects(obj)
             children = [
-                (pdfium_c.FPDFFormObj_GetObject(obj, k), 0, inner, depth + 1) for k in range(n)
+                (pdfium_c.FPDFFormObj_GetObject(obj, k), inner, inner_form, depth + 1)
+                for k in range(n)
             ]
             stack.extend(reversed(children))
         elif kind == _PATH:
             pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fs))
             m = _mult((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), outer)
             _add_path(obj, m, raw, doctop_adj)
+        elif kind == _TEXT:
+            address = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            end = ends.get(address)
+            if end is not None:
+                last_end = end
+            elif _draws_no_ink(obj):
+                pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fs))
+                own = _mult((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), form)
+                blanks.append((last_end, address, own))
+    return blanks
+
+
+def _draws_no_ink(obj: Any) -> bool:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return False
+    return abs(right.value - left.value) < _BLANK_WIDTH
 
 
 def _segments(obj: Any) -> list[tuple[str, float, float]]:
