@@ -89,7 +89,7 @@ def _device_ctm(page: Any) -> Matrix:
     if rotate == 90:
         ctm: Matrix = (0, -1, 1, 0, -y0, x1)
     elif rotate == 180:
-        ctm = (-1, 0, 0, 1, x1, y1)
+        ctm = (-1, 0, 0, -1, x1, y1)
     elif rotate == 270:
         ctm = (0, 1, -1, 0, y1, -x0)
     else:
