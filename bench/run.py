@@ -14,10 +14,13 @@ fixtures' layout at scale:
   read by OCR (``tests/fixtures/scans/``): seconds per OCR'd page with 1 and 2 workers.
 
 Then measures, each in a fresh wrapper subprocess: the real CLI (``python -m pipeline run
-... --workers N``: extract, clean, validate, emit) with 1 and 2 workers, and the baseline,
-plain pdfplumber ``page.extract_tables()`` over every page with each page closed after use
-(``python -m bench.run --baseline FILES``, one process). For each: wall seconds, pages per
-second, and the peak memory of the process tree, three ways:
+... --workers N --engine E``: extract, clean, validate, emit) with 1 and 2 workers under
+both reading engines (pdfplumber, the default, and pdfium), and the baseline, plain
+pdfplumber ``page.extract_tables()`` over every page with each page closed after use
+(``python -m bench.run --baseline FILES``, one process). The runs take turns (one of each,
+then the next round), so that load from elsewhere on the machine falls on all of them
+alike, and the two engines' ``events.csv`` are compared byte for byte. For each: wall
+seconds, pages per second, and the peak memory of the process tree, three ways:
 
 * ``maxrss``: ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of the wrapper, the largest single
   process of the tree;
@@ -49,6 +52,7 @@ P20_EVENTS = 100
 BATCH = 50
 GENERATOR_VERSION = "1"  # bump when the generated PDFs change
 SCAN = ROOT / "tests" / "fixtures" / "scans" / "scan-iom-iscm-events-2016-2017-200dpi.pdf"
+ENGINES = ("pdfplumber", "pdfium")
 
 _WRAPPER = r"""
 import json, os, resource, subprocess, sys, time
@@ -146,12 +150,9 @@ def measure(cmd: list[str]) -> dict[str, Any]:
     return result
 
 
-def best(cmd: list[str], repeat: int, before: Any = None) -> dict[str, Any]:
-    runs = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        runs.append(measure(cmd))
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Best wall time of the runs (other load only ever slows a run down), largest
+    memory."""
     return {
         "wall": min(r["wall"] for r in runs),
         "maxrss_mb": max(r["maxrss_kb"] for r in runs) / 1024,
@@ -160,7 +161,7 @@ def best(cmd: list[str], repeat: int, before: Any = None) -> dict[str, Any]:
     }
 
 
-def pipeline_cmd(inputs: list[Path], out: Path, workers: int) -> list[str]:
+def pipeline_cmd(inputs: list[Path], out: Path, workers: int, engine: str) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -171,6 +172,9 @@ def pipeline_cmd(inputs: list[Path], out: Path, workers: int) -> list[str]:
         str(out),
         "--workers",
         str(workers),
+        "--engine",
+        engine,
+        "--no-cache",
         "-q",
     ]
 
@@ -199,14 +203,33 @@ def baseline(paths: list[str]) -> int:
 def _row(name: str, pages: int, m: dict[str, Any], base: dict[str, Any] | None) -> str:
     ratio = f"{m['wall'] / base['wall']:5.2f}" if base else "    -"
     return (
-        f"{name:<24} {m['wall']:7.2f} {pages / m['wall']:8.1f} {ratio}  "
+        f"{name:<26} {m['wall']:7.2f} {pages / m['wall']:8.1f} {ratio}  "
         f"{m['maxrss_mb']:7.0f} {m['tree_rss_mb']:8.0f} {m['tree_pss_mb']:8.0f}"
     )
 
 
+def _runs(sets: dict[str, list[Path]]) -> list[tuple[str, list[str], Path | None]]:
+    """(name, command, output folder) of every run of one round."""
+    runs: list[tuple[str, list[str], Path | None]] = []
+    for name in ("long", "batch", "p20"):
+        inputs = sets[name]
+        if name != "p20":
+            runs.append((f"{name} baseline", baseline_cmd(inputs), None))
+        for engine in ENGINES:
+            for workers in (1, 2) if name != "p20" else (1,):
+                out = OUT / "runs" / f"{name}-{engine}-w{workers}"
+                cmd = pipeline_cmd(inputs, out, workers, engine)
+                runs.append((f"{name} {engine} w{workers}", cmd, out))
+    return runs
+
+
+def _same_events(a: Path, b: Path) -> bool:
+    return (a / "events.csv").read_bytes() == (b / "events.csv").read_bytes()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="speed and memory against plain pdfplumber")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best wall)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of runs (best wall)")
     parser.add_argument("--baseline", nargs="+", metavar="PDF", help=argparse.SUPPRESS)
     parser.add_argument("--ocr-only", action="store_true", help="only the scan read by OCR")
     args = parser.parse_args(argv)
@@ -224,37 +247,61 @@ def main(argv: list[str] | None = None) -> int:
         f"({min(batch_pages)}-{max(batch_pages)} each); CPUs: {os.cpu_count()}; "
         f"load average before: {os.getloadavg()[0]:.2f}; best of {args.repeat}"
     )
-    results: dict[str, dict[str, Any]] = {}
-    for name in ("long", "batch", "p20"):
-        inputs = sets[name]
-        if name != "p20":
-            results[f"{name} baseline"] = best(baseline_cmd(inputs), args.repeat)
-        for workers in (1, 2) if name != "p20" else (1,):
-            out = OUT / "runs" / f"{name}-w{workers}"
-            results[f"{name} pipeline w{workers}"] = best(
-                pipeline_cmd(inputs, out, workers),
-                args.repeat,
-                before=lambda out=out: shutil.rmtree(out, ignore_errors=True),
-            )
+    runs = _runs(sets)
+    measured: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in runs}
+    for _ in range(args.repeat):
+        for name, cmd, out in runs:
+            if out is not None:
+                shutil.rmtree(out, ignore_errors=True)
+            measured[name].append(measure(cmd))
+    results = {name: summarise(m) for name, m in measured.items()}
 
     print()
     print(
-        f"{'run':<24} {'wall s':>7} {'pages/s':>8} {'ratio':>5}  "
+        f"{'run':<26} {'wall s':>7} {'pages/s':>8} {'ratio':>5}  "
         f"{'maxrss':>7} {'tree RSS':>8} {'tree PSS':>8}   (MB; ratio = wall / baseline)"
     )
     for name in ("long", "batch"):
         base = results[f"{name} baseline"]
         print(_row(f"{name} baseline", pages[name], base, None))
-        for workers in (1, 2):
-            m = results[f"{name} pipeline w{workers}"]
-            print(_row(f"{name} pipeline w{workers}", pages[name], m, base))
-    print(_row("p20 pipeline w1", pages["p20"], results["p20 pipeline w1"], None))
+        for engine in ENGINES:
+            for workers in (1, 2):
+                m = results[f"{name} {engine} w{workers}"]
+                print(_row(f"{name} {engine} w{workers}", pages[name], m, base))
+    for engine in ENGINES:
+        print(_row(f"p20 {engine} w1", pages["p20"], results[f"p20 {engine} w1"], None))
 
-    long1, long2 = results["long pipeline w1"], results["long pipeline w2"]
-    base = results["long baseline"]
-    p20 = results["p20 pipeline w1"]
     print()
-    print("targets (long release):")
+    for engine in ENGINES:
+        _targets(results, engine)
+    plumber, pdfium = results["long pdfplumber w1"], results["long pdfium w1"]
+    same = all(
+        _same_events(OUT / "runs" / f"{name}-pdfplumber-w{w}", OUT / "runs" / f"{name}-pdfium-w{w}")
+        for name in ("long", "batch")
+        for w in (1, 2)
+    )
+    print("pdfium against pdfplumber (long release, same run):")
+    print(
+        f"  wall w1 pdfium / pdfplumber   {pdfium['wall'] / plumber['wall']:.2f}  (target <= 0.25)"
+    )
+    w2 = results["long pdfium w2"]["wall"] / results["long pdfplumber w2"]["wall"]
+    print(f"  wall w2 pdfium / pdfplumber   {w2:.2f}")
+    print(
+        f"  peak w1 maxrss / tree PSS / tree RSS  {pdfium['maxrss_mb']:.0f} / "
+        f"{pdfium['tree_pss_mb']:.0f} / {pdfium['tree_rss_mb']:.0f} MB  (target <= 200)"
+    )
+    print(f"  events.csv identical (long and batch, 1 and 2 workers): {'yes' if same else 'NO'}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print()
+    return ocr_bench(args.repeat)
+
+
+def _targets(results: dict[str, dict[str, Any]], engine: str) -> None:
+    """The first round's targets for the pipeline under one engine."""
+    long1, long2 = results[f"long {engine} w1"], results[f"long {engine} w2"]
+    base = results["long baseline"]
+    p20 = results[f"p20 {engine} w1"]
+    print(f"targets ({engine}, long release):")
     print(f"  wall w1 / baseline        {long1['wall'] / base['wall']:.2f}  (target <= 1.0)")
     print(f"  wall w2 / baseline        {long2['wall'] / base['wall']:.2f}  (target <= 0.6)")
     kinds = (("maxrss_mb", "maxrss"), ("tree_pss_mb", "tree PSS"), ("tree_rss_mb", "tree RSS"))
@@ -265,15 +312,12 @@ def main(argv: list[str] | None = None) -> int:
             f"  w1 vs 20-page run {long1[key] / p20[key]:.2f}x (target <= 1.3)"
             + ("" if peak <= 250 else "  [over 250]")
         )
-    b1, b2 = results["batch pipeline w1"], results["batch pipeline w2"]
+    b1, b2 = results[f"batch {engine} w1"], results[f"batch {engine} w2"]
     bb = results["batch baseline"]
     print(
         f"  batch: wall w1 / baseline {b1['wall'] / bb['wall']:.2f}, "
         f"w2 / baseline {b2['wall'] / bb['wall']:.2f}"
     )
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
-    print()
-    return ocr_bench(args.repeat)
 
 
 def ocr_bench(repeat: int) -> int:
@@ -287,11 +331,11 @@ def ocr_bench(repeat: int) -> int:
     print(f"{'run':<24} {'wall s':>7} {'s/page':>7}  {'maxrss':>7} {'tree PSS':>8}   (MB)")
     for workers in (1, 2):
         out = OUT / "runs" / f"scan-w{workers}"
-        m = best(
-            pipeline_cmd([SCAN], out, workers),
-            repeat,
-            before=lambda out=out: shutil.rmtree(out, ignore_errors=True),
-        )
+        runs = []
+        for _ in range(repeat):
+            shutil.rmtree(out, ignore_errors=True)
+            runs.append(measure(pipeline_cmd([SCAN], out, workers, "pdfplumber")))
+        m = summarise(runs)
         print(
             f"{f'scan pipeline w{workers}':<24} {m['wall']:7.2f} {m['wall'] / pages:7.2f}  "
             f"{m['maxrss_mb']:7.0f} {m['tree_pss_mb']:8.0f}"

@@ -19,11 +19,11 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from pdfplumber.table import TableFinder
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_edges, rect_to_edges
-from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import InputError, NoTableError
 from pipeline.layout import (
@@ -122,6 +122,7 @@ def _check_bytes(path: Path) -> None:
 # --------------------------------------------------------------------------- words
 
 
+_TEXT = itemgetter("text")
 _THIN = 2.0  # pt: a filled rectangle this thin is a drawn rule, not shading
 
 
@@ -202,17 +203,13 @@ def _is_marker(c: Word, prev: Word) -> bool:
     )
 
 
-# pdfplumber's own ligature expansion is off: ``_repaired_words`` repairs and counts them
-_WORDS = WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False, expand_ligatures=False)
-
-
 def words_from_chars(chars: list[Word], vertical: Sequence[Word] = ()) -> list[Word]:
     """The words of a page, from its chars in content-stream order: pdfplumber's word
     extraction (a word ends at a space, a gap over 3 pt or a change of font), cut again
     where a gap is a word space for the type size or a vertical rule runs between two
     glyphs (``pipeline.words``); upright words only. The one place words are built,
     whichever engine read the chars."""
-    return build_words(chars, vertical, _WORDS)
+    return build_words(chars, vertical)
 
 
 def _turned_rulings(
@@ -248,7 +245,10 @@ def read_page(
         horizontal, vertical = _turned_rulings(horizontal, vertical, turn)
         height = raw.width
     chars = _without_footnote_markers(chars)
-    n_chars = len(chars)
+    # the characters the page prints: spaces are not counted, as the engines do not
+    # agree on them (PDFium keeps few of the space glyphs pdfminer reads, and adds
+    # none), so that the limit, its reason and the count are the same under both
+    n_chars = len(chars) - sum(map(str.isspace, map(_TEXT, chars)))
     if n_chars > limits.max_chars_per_page:
         raise InputError(
             name,
@@ -256,8 +256,10 @@ def read_page(
             page=pageno,
         )
     words, repaired = _repaired_words(words_from_chars(chars, vertical))
-    # page-local ids: rows name the words in their cells (``layout.audit``)
-    words = [{**w, "id": i} for i, w in enumerate(words)]
+    # page-local ids: rows name the words in their cells (``layout.audit``); the words
+    # are this page's own dicts
+    for i, w in enumerate(words):
+        w["id"] = i
     grids = _grids(raw, turn) if find_grids else []
     return PageContent(
         pageno,
@@ -402,39 +404,45 @@ def extract_document(
     document = Document(path=str(path), source_file=name, sha256=sha256_file(path))
     extraction = Extraction(document)
     state = LayoutState()
-    with open_document(engine, path, password, limits.max_stream_bytes) as doc:
+    # one opening of the file: its page count, then its pages (unless other processes
+    # read them: ``pages``)
+    with open_document(engine, path, password, limits.max_stream_bytes, limits.budget) as doc:
         n_pages = doc.page_count()
-    document.pages = n_pages
-    if n_pages == 0:
-        raise InputError(name, "PDF has no pages")
-    if n_pages > limits.max_pages:
-        raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
-    infers = profile.infers_columns
-    source = (
-        pages(path, n_pages)
-        if pages
-        else read_pages(path, password, limits, 1, n_pages, infers, engine, ocr)
-    )
-    chars_seen = 0
-    images = 0
-    repaired = 0
-    scanned: list[OcrStats] = []
-    for content in source:
-        chars_seen += content.chars
-        repaired += content.ligatures_repaired
-        images += content.images
-        if content.ocr is not None:
-            scanned.append(content.ocr)
-            extraction.ocr_frames[content.number] = (content.ocr.skew, content.ocr.turn)
-        tables, misses = len(state.tables), len(state.near_misses)
-        rows = list(table_rows(content, profile, state))
-        audit = audit_page(content, rows, state.left_out)
-        state.left_out = {}
-        _count_words(document.counts, audit)
-        if log.isEnabledFor(logging.DEBUG):
-            _log_page(name, content, rows, state.tables[tables:], state.near_misses[misses:])
-        extraction.rows.extend(rows)
-        extraction.rows.extend(audit.left_out)
+        document.pages = n_pages
+        if n_pages == 0:
+            raise InputError(name, "PDF has no pages")
+        if n_pages > limits.max_pages:
+            raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
+        infers = profile.infers_columns
+        scanner = PageScanner(path, password, ocr or OcrSettings())
+        source = (
+            pages(path, n_pages)
+            if pages
+            else read_open_pages(doc, name, limits, 1, n_pages, infers, scanner)
+        )
+        chars_seen = 0
+        images = 0
+        repaired = 0
+        scanned: list[OcrStats] = []
+        with contextlib.closing(scanner):
+            for content in source:
+                chars_seen += content.chars
+                repaired += content.ligatures_repaired
+                images += content.images
+                if content.ocr is not None:
+                    scanned.append(content.ocr)
+                    extraction.ocr_frames[content.number] = (content.ocr.skew, content.ocr.turn)
+                tables, misses = len(state.tables), len(state.near_misses)
+                rows = list(table_rows(content, profile, state))
+                audit = audit_page(content, rows, state.left_out)
+                state.left_out = {}
+                _count_words(document.counts, audit)
+                if log.isEnabledFor(logging.DEBUG):
+                    _log_page(
+                        name, content, rows, state.tables[tables:], state.near_misses[misses:]
+                    )
+                extraction.rows.extend(rows)
+                extraction.rows.extend(audit.left_out)
     if scanned:
         document.counts["ocr_pages"] = len(scanned)
         document.ocr_confidence = _mean_confidence(scanned)

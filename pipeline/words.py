@@ -22,17 +22,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any
-
-from pdfplumber.utils.text import WordExtractor
 
 Obj = dict[str, Any]
 Box = tuple[float, float, float, float]
 Transform = Callable[[float, float, float, float], Box]
 
 X_TOLERANCE = 3.0  # pdfplumber's default: the most a word space may be
+Y_TOLERANCE = 3.0  # pdfplumber's default: chars this close in ``top`` share a line
 SPACE_RATIO = 0.25  # a gap of a quarter of the type size is a word space
 WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname")
+
+
+def _size(a: Obj, b: Obj) -> float:
+    return min(float(a.get("size") or 0.0), float(b.get("size") or 0.0))
 
 
 def _gap_tolerance(a: Obj, b: Obj) -> float:
@@ -150,23 +154,26 @@ def _reading_order(chars: Sequence[Obj]) -> list[Obj]:
     return [c for line in lines for c in sorted(line, key=lambda c: c["x0"])]
 
 
-def build_words(
-    chars: Iterable[Obj], vertical: Sequence[Obj], extractor: WordExtractor | None = None
-) -> list[Obj]:
-    """Upright words of a page, pdfplumber's where nothing says to cut them, each
-    glyph read once (``without_overprint``)."""
-    extractor = extractor or WordExtractor(extra_attrs=["fontname"], keep_blank_chars=False)
+def build_words(chars: Iterable[Obj], vertical: Sequence[Obj]) -> list[Obj]:
+    """Upright words of a page, pdfplumber's where nothing says to cut them, each glyph
+    read once (``without_overprint``), letter-spaced runs read as words
+    (``without_tracking``).
+
+    pdfplumber's words (``WordExtractor`` with ``extra_attrs=["fontname"]``, blank
+    chars dropped, no ligature expansion: runs of one font and direction in content
+    order, each clustered into lines 3 pt apart by ``top``, sorted by ``x0``, a word
+    ending at a space, an empty char, a step back or a gap over 3 pt), then each cut by
+    ``split_glyphs``; in one pass, each char looked at once. ``tests/test_words.py``
+    checks it against pdfplumber's own extractor followed by ``split_glyphs`` on every
+    fixture PDF."""
     glyphs_read = without_overprint(chars)
     spaces_drawn = _spaces_drawn(glyphs_read)
     words: list[Obj] = []
-    for word, glyphs in extractor.iter_extract_tuples(glyphs_read):
-        if not word.get("upright", True) or not word["text"].strip():
+    for (upright, _font), run in itertools.groupby(glyphs_read, key=_run_key):
+        if not upright:  # a turned word is dropped, so is a turned run
             continue
-        pieces = split_glyphs(glyphs, vertical, spaces_drawn)
-        if len(pieces) == 1:
-            words.append({k: word[k] for k in WORD_KEYS})
-            continue
-        words.extend(_word_of(p) for p in pieces if "".join(c["text"] for c in p).strip())
+        for line in _lines(list(run)):
+            _line_words(line, vertical, words, spaces_drawn)
     return without_tracking(words)
 
 
@@ -216,6 +223,118 @@ def _joined_run(run: Sequence[Obj]) -> list[Obj]:
     return [_word_of(p) for p in pieces]
 
 
+_TEXT, _X1, _TOP, _BOTTOM = (itemgetter(k) for k in ("text", "x1", "top", "bottom"))
+
+
+def _run_key(char: Obj) -> tuple[Any, Any]:
+    return char["upright"], char["fontname"]
+
+
+def _lines(glyphs: list[Obj]) -> list[list[Obj]]:
+    """A run's chars clustered into lines, as pdfplumber's ``cluster_objects`` by
+    ``top`` (3 pt apart, chained over the sorted distinct values), each line sorted by
+    ``x0`` (stable: chars at one x stay in content order)."""
+    tops = sorted({c["top"] for c in glyphs})
+    cluster: dict[float, int] = {}
+    k = 0
+    last = tops[0]
+    for top in tops:
+        if top > last + Y_TOLERANCE:
+            k += 1
+        cluster[top] = k
+        last = top
+    if k == 0:
+        lines = [glyphs[:]]
+    else:
+        lines = [[] for _ in range(k + 1)]
+        for c in glyphs:
+            lines[cluster[c["top"]]].append(c)
+    for line in lines:
+        line.sort(key=_x0)
+    return lines
+
+
+def _x0(char: Obj) -> float:
+    return float(char["x0"])
+
+
+def _line_words(
+    line: list[Obj], vertical: Sequence[Obj], words: list[Obj], spaces_drawn: bool
+) -> None:
+    """The words of one sorted line (``iter_chars_to_words`` for left-to-right text),
+    each cut where ``split_glyphs`` cuts it, appended to ``words``. ``split_glyphs`` is
+    asked only about a word with a gap it might cut at (a rule across it, a gap wide for
+    the type size, or where spaces are glyphs a jump of ``SPACED_GAP``)."""
+    rules = _rules_across(line, vertical)
+    word: list[Obj] = []
+    cut = False  # a gap in the word is wide for its type size
+    prev: Obj | None = None
+    prev_x0 = prev_x1 = prev_top = 0.0
+    for c in line:
+        text = c["text"]
+        if text.isspace() or not text:
+            # a space ends the word; an empty char (no Unicode) is a word of its own,
+            # which has no text and is dropped
+            if word:
+                _add_word(word, cut, rules, words, spaces_drawn)
+            word, cut, prev = [], False, None
+            continue
+        x0, x1, top = c["x0"], c["x1"], c["top"]
+        if prev is None:
+            word = [c]
+        elif x0 < prev_x0 or x0 > prev_x1 + X_TOLERANCE or abs(top - prev_top) > Y_TOLERANCE:
+            _add_word(word, cut, rules, words, spaces_drawn)
+            word, cut = [c], False
+        else:
+            word.append(c)
+            # (``_gap_tolerance`` is positive: a gap of zero or less never cuts)
+            if not cut and x0 - prev_x1 > 0:
+                cut = x0 - prev_x1 > _gap_tolerance(prev, c) or (
+                    spaces_drawn and x0 - prev_x1 > SPACED_GAP * _size(prev, c)
+                )
+        prev, prev_x0, prev_x1, prev_top = c, x0, x1, top
+    if word:
+        _add_word(word, cut, rules, words, spaces_drawn)
+
+
+def _rules_across(line: list[Obj], vertical: Sequence[Obj]) -> list[Obj]:
+    """The vertical rules at the line's height (all a word of it can be cut at)."""
+    if not vertical:
+        return []
+    top = min(map(_TOP, line))
+    bottom = max(map(_BOTTOM, line))
+    return [e for e in vertical if e["top"] <= bottom and e["bottom"] >= top]
+
+
+def _add_word(
+    glyphs: list[Obj], cut: bool, rules: list[Obj], words: list[Obj], spaces_drawn: bool
+) -> None:
+    """pdfplumber's word of ``glyphs`` (its text and bbox), or the pieces
+    ``split_glyphs`` cuts it into; a word of blanks is dropped. ``cut``: a gap between
+    two of the glyphs is wide for their size."""
+    text = "".join(map(_TEXT, glyphs))
+    if not text.strip():
+        return
+    first = glyphs[0]
+    x0 = first["x0"]  # the glyphs are sorted by x0
+    x1, top, bottom = first["x1"], first["top"], first["bottom"]
+    if len(glyphs) > 1:
+        x1 = max(map(_X1, glyphs))
+        top = min(map(_TOP, glyphs))
+        bottom = max(map(_BOTTOM, glyphs))
+        # a rule inside the word's box may pass between two of its glyphs
+        cut = cut or any(
+            x0 < e["x0"] < x1 and e["top"] <= bottom and e["bottom"] >= top for e in rules
+        )
+        pieces = split_glyphs(glyphs, rules, spaces_drawn) if cut else [glyphs]
+        if len(pieces) > 1:
+            words.extend(_word_of(p) for p in pieces if "".join(map(_TEXT, p)).strip())
+            return
+    word = {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+    word["fontname"] = first["fontname"]
+    words.append(word)
+
+
 # --------------------------------------------------------------------------- rotation
 
 
@@ -238,10 +357,16 @@ def _reading_up(chars: Sequence[Obj]) -> list[bool]:
     return votes
 
 
+def _upright(char: Obj) -> bool:
+    return bool(char.get("upright", True))
+
+
 def upright_frame(chars: Sequence[Obj], width: float, height: float) -> Transform | None:
     """The turn that makes the page's text upright, when most of it is set at 90 degrees:
     a bbox (x0, top, x1, bottom) -> the same bbox on the page turned upright (its width
     is then the page's height). None when the page is upright already."""
+    if all(map(_upright, chars)):
+        return None
     text = [c for c in chars if c["text"].strip()]
     turned_glyphs = sum(1 for c in text if not c.get("upright", True))
     if turned_glyphs * 2 <= len(text):

@@ -366,3 +366,72 @@ def test_hostile_inputs_with_default_settings_twice(tmp_path: Path, engine: str)
                 assert word not in line, line
         runs.append((proc.stderr, _outputs(out)))
     assert runs[0] == runs[1]
+
+
+def test_ascii85_decoded_as_pdfminer_decodes_it() -> None:
+    """``read.plumber`` decodes ASCII85 streams with numpy where pdfminer loops in
+    Python: the same bytes for any data, line breaks and Adobe's framing; the same
+    error (or pdfminer's own result) for anything else, "z" groups included."""
+    import base64
+    import random
+
+    from pdfminer import ascii85
+
+    from pipeline.read.plumber import _ascii85decode
+
+    rng = random.Random(14)
+
+    def outcome(decode: Any, data: bytes) -> Any:
+        try:
+            return decode(data)
+        except Exception as exc:
+            return type(exc)
+
+    for n in [*range(0, 40), 1000, 65536]:
+        raw = rng.randbytes(n)
+        for adobe in (False, True):
+            data = base64.a85encode(raw, wrapcol=rng.choice([0, 75]), adobe=adobe)
+            assert _ascii85decode(data) == raw == ascii85.ascii85decode(data)
+    alphabet = b"!#+5<AZ^_`tuvz~ \n\x0c" + bytes(range(33, 118, 7))
+    for _ in range(2000):
+        data = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        assert outcome(_ascii85decode, data) == outcome(ascii85.ascii85decode, data)
+
+
+class _Stream:
+    """A decoded content stream, as ``check_page_budget`` reads one."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data: bytes | None = data
+        self.kept = data
+
+    def get_data(self) -> bytes:
+        return self.kept
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        ([(10, 0)], None),  # far under every limit: never counted
+        ([(60, 0), (60, 0)], "over 100 operations"),  # each under, together over
+        ([(101, 0), (0, 10_000)], "over 100 operations"),  # the first limit passed wins
+        ([(0, 10_000), (101, 0)], "content stream over"),  # ... in stream order
+        ([(0, 100), (0, 850)], "characters exceed the limit of 100"),  # 4 bytes a char
+    ],
+)
+def test_page_budget_counts_late_but_reports_the_first_limit_passed(
+    sizes: list[tuple[int, int]], expected: str | None
+) -> None:
+    """Operators are counted only once the streams' sizes could pass a limit; the
+    reason is the one counting every stream at once would give."""
+    from pipeline.errors import InputError
+    from pipeline.read import PageBudget
+    from pipeline.read.plumber import check_page_budget
+
+    budget = PageBudget(max_content_bytes=9_000, max_operations=100, max_chars=100)
+    streams = [_Stream(b"q\n" * ops + b"(" + b"x" * strings + b")") for ops, strings in sizes]
+    if expected is None:
+        check_page_budget(streams, budget, "f.pdf", 1)  # type: ignore[arg-type]
+        return
+    with pytest.raises(InputError, match=expected):
+        check_page_budget(streams, budget, "f.pdf", 1)  # type: ignore[arg-type]

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pdfplumber.utils.text import WordExtractor
 
-from pipeline.words import build_words, split_glyphs, turned, upright_frame
+from pipeline.read import open_document
+from pipeline.words import (
+    WORD_KEYS,
+    _spaces_drawn,
+    build_words,
+    split_glyphs,
+    turned,
+    upright_frame,
+    without_overprint,
+    without_tracking,
+)
 
 
 def _glyphs(
@@ -106,3 +118,79 @@ def test_a_jump_between_tight_glyphs_is_two_words_where_spaces_are_glyphs() -> N
     chars = _glyphs("2016Cairo,", 10, 9.0, 5.0, {3: 2.0})
     assert _texts(split_glyphs(chars, [], spaces_drawn=True)) == ["2016", "Cairo,"]
     assert _texts(split_glyphs(chars, [])) == ["2016Cairo,"]
+
+
+# --------------------------------------------------------------------------- against pdfplumber
+
+ROOT = Path(__file__).resolve().parent.parent
+PDFS = sorted((ROOT / "tests" / "fixtures" / "pdfs").glob("*.pdf")) + sorted(
+    (ROOT / "tests" / "fixtures" / "realworld").glob("*.pdf")
+)
+QUICK = {"rt2-footnotes.pdf", "lo-calc-export.pdf", "schools.pdf", "rt2-rotate90-grid.pdf"}
+
+
+def _pdfplumbers_words(chars: list[dict[str, Any]], vertical: list[dict[str, Any]]) -> list[Any]:
+    """What ``build_words`` stands for: each glyph read once (``without_overprint``),
+    pdfplumber's ``WordExtractor`` (fontname runs, blank chars dropped, no ligature
+    expansion), each word cut by ``split_glyphs``, letter-spaced runs joined
+    (``without_tracking``)."""
+    extractor = WordExtractor(
+        extra_attrs=["fontname"], keep_blank_chars=False, expand_ligatures=False
+    )
+    glyphs_read = without_overprint(chars)
+    spaces_drawn = _spaces_drawn(glyphs_read)
+    words: list[Any] = []
+    for word, glyphs in extractor.iter_extract_tuples(glyphs_read):
+        if not word.get("upright", True) or not word["text"].strip():
+            continue
+        pieces = split_glyphs(glyphs, vertical, spaces_drawn)
+        if len(pieces) == 1:
+            words.append({k: word[k] for k in WORD_KEYS})
+            continue
+        for p in pieces:
+            text = "".join(c["text"] for c in p)
+            if text.strip():
+                words.append(
+                    {
+                        "text": text,
+                        "x0": min(c["x0"] for c in p),
+                        "x1": max(c["x1"] for c in p),
+                        "top": min(c["top"] for c in p),
+                        "bottom": max(c["bottom"] for c in p),
+                        "fontname": p[0].get("fontname", ""),
+                    }
+                )
+    return without_tracking(words)
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    [pytest.param(p, id=p.name, marks=[] if p.name in QUICK else [pytest.mark.slow]) for p in PDFS],
+)
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_words_are_pdfplumbers_cut_by_split_glyphs(pdf: Path, engine: Any) -> None:
+    """``build_words`` reads each char once; it must give exactly the words of
+    pdfplumber's extractor followed by ``split_glyphs``, on every page of the fixtures
+    (text, bbox to the last bit, font, order), as each engine reads them."""
+    with open_document(engine, pdf, None, 1 << 27) as doc:
+        for pageno in range(1, doc.page_count() + 1):
+            raw = doc.read(pageno)
+            chars = raw.chars
+            turn = upright_frame(chars, raw.width, raw.height)
+            if turn is not None:
+                chars = [turned(c, turn) for c in chars]
+            vertical = [
+                {"x0": e["x0"], "top": e["top"], "bottom": e["bottom"]}
+                for e in (*raw.lines, *raw.rects)
+                if e["x1"] - e["x0"] < 1
+            ]
+            assert build_words(chars, vertical) == _pdfplumbers_words(chars, vertical)
+
+
+def test_words_cut_at_a_rule_and_at_an_empty_char() -> None:
+    chars = _glyphs("ab cd", 10, 10.0, 5.0, {})
+    chars[3]["text"] = ""  # a glyph with no Unicode: a word of its own, dropped
+    rule = {"x0": 16.0, "top": 90.0, "bottom": 120.0}  # between "a" and "b"
+    expected = _pdfplumbers_words(chars, [rule])
+    assert [w["text"] for w in build_words(chars, [rule])] == ["a", "b", "d"]
+    assert build_words(chars, [rule]) == expected

@@ -22,6 +22,7 @@ other row is passed on, and clean decides about continuations, fill-down and fur
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import statistics
@@ -148,8 +149,10 @@ def _join_words(words: Sequence[Word]) -> str:
 
 def _group_lines(words: Sequence[Word]) -> list[_Line]:
     """Words whose vertical extents mostly overlap are one visual line."""
+    if len(words) < 2:  # (most cells of a line: nothing to sort or group)
+        return [_Line([w], w["top"], w["bottom"]) for w in words]
     lines: list[_Line] = []
-    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+    for w in sorted(words, key=_reading_order):
         if lines:
             line = lines[-1]
             overlap = min(line.bottom, w["bottom"]) - max(line.top, w["top"])
@@ -159,6 +162,10 @@ def _group_lines(words: Sequence[Word]) -> list[_Line]:
                 continue
         lines.append(_Line([w], w["top"], w["bottom"]))
     return lines
+
+
+def _reading_order(w: Word) -> tuple[float, float]:
+    return round(w["top"], 1), w["x0"]
 
 
 def page_lines(words: Sequence[Word], pageno: int, state: LayoutState | None = None) -> list[_Line]:
@@ -299,6 +306,32 @@ def _match_profile_header(
         used.add(column.key)
         matched.append(_HeaderCell(column.key, " ".join(label.split()), x0, x1))
     return matched, unmatched
+
+
+def _may_name_required(words: Sequence[Word], profile: Profile) -> bool:
+    """Whether the words could name every required column: each needs a word whose key
+    (``header_key``) is part of one of the column's alias keys. A header cell's key is
+    its words' keys put together (``header_key`` drops what lies between them), so a
+    line without such a word cannot be a header: a quick no for a body line, before
+    ``_match_profile_header`` clusters and reads its cells."""
+    pieces = _alias_pieces(tuple(c.alias_keys for c in profile.columns if c.required))
+    if pieces is None:
+        return True
+    keys = {header_key(w["text"]) for w in words}
+    keys.discard("")
+    return all(not keys.isdisjoint(column) for column in pieces)
+
+
+@functools.cache
+def _alias_pieces(alias_keys: tuple[frozenset[str], ...]) -> tuple[frozenset[str], ...] | None:
+    """Per column, every non-empty piece of its alias keys (None when an alias has an
+    empty key: a cell of punctuation alone would name that column)."""
+    if any("" in keys for keys in alias_keys):
+        return None
+    return tuple(
+        frozenset(a[i:j] for a in keys for i in range(len(a)) for j in range(i + 1, len(a) + 1))
+        for keys in alias_keys
+    )
 
 
 def _find_header(
@@ -955,7 +988,7 @@ def _table_lines(
         return _crosses(line, bounds)
 
     def another_header(line: _Line) -> bool:
-        if not profile.columns:
+        if not profile.columns or not _may_name_required(line.words, profile):
             return False
         cells, _ = _match_profile_header([line], [], profile)
         return set(profile.required_keys) <= {c.key for c in cells}

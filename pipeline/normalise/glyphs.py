@@ -72,7 +72,9 @@ def repair_ligatures(text: str) -> tuple[str, int]:
     """``text`` with ligature glyphs back as their letters, and how many were repaired.
 
     Works word by word (whitespace-separated), so that "inside a Latin word" is judged
-    on the word itself; whitespace is kept as it was."""
+    on the word itself; whitespace is kept as it was. (ASCII text holds neither kind.)"""
+    if text.isascii():
+        return text, 0
     count = sum(text.count(c) for c in UNICODE_LIGATURES)
     pieces = []
     for piece in _SPACES.split(text):

@@ -21,7 +21,10 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "OE", "Æ": "AE"})
 
 def fold(text: str) -> str:
     """Case-folded text without accents or ligatures: "Août" -> "aout", "Œuvre" -> "oeuvre".
-    Canonical decomposition only, so "º" (an ordinal mark, not an accented o) is kept."""
+    Canonical decomposition only, so "º" (an ordinal mark, not an accented o) is kept.
+    (ASCII text has no accent or ligature to remove: it is only case-folded.)"""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFD", text.translate(_LIGATURES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

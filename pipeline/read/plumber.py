@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pdfminer.pdftypes
 import pdfplumber
+from pdfminer import ascii85
 from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef, PDFStream, resolve1
@@ -91,6 +93,32 @@ class _BoundedDecompressor:
 
 _ZLIB = _BoundedZlib()
 pdfminer.pdftypes.zlib = _ZLIB  # type: ignore[assignment,attr-defined]
+
+_A85_BLANKS = b" \t\n\r\x0b"  # what base64.a85decode skips
+_A85_DIGITS = bytes(range(ord("!"), ord("u") + 1))
+_A85_WEIGHTS = np.array([85**4, 85**3, 85**2, 85, 1], dtype=np.uint64)
+
+
+def _ascii85decode(data: bytes) -> bytes:
+    """pdfminer's ``ascii85decode``, with the common case decoded by numpy: its
+    ``base64.a85decode`` runs a Python loop per byte (0.5 s for the content of the
+    long bench release, which reportlab writes in ASCII85). Input with anything but
+    digits and blanks ("z", "~", other bytes) and groups that overflow go to pdfminer's
+    own, which decodes or raises as before (``tests/test_bad_inputs.py``)."""
+    body = ascii85.end_re.sub(b"", ascii85.start_re.sub(b"", data))
+    digits = body.translate(None, _A85_BLANKS)
+    if digits.translate(None, _A85_DIGITS):
+        return ascii85.ascii85decode(data)
+    pad = -len(digits) % 5  # the last group is filled up with "u", its bytes dropped
+    groups = np.frombuffer(digits + b"u" * pad, dtype=np.uint8).reshape(-1, 5)
+    values = (groups.astype(np.uint64) - 33) @ _A85_WEIGHTS
+    if values.size and int(values.max()) > 0xFFFFFFFF:
+        return ascii85.ascii85decode(data)
+    out = values.astype(">u4").tobytes()
+    return out[: len(out) - pad]
+
+
+pdfminer.pdftypes.ascii85decode = _ascii85decode  # type: ignore[attr-defined]
 
 
 def _open(path: Path, password: str | None) -> Any:
@@ -289,9 +317,14 @@ def check_page_budget(
     inflate through the bounded zlib (a bomb is an error naming the page); one that
     fails to decode is left to the interpreter, which decides. ``keep`` leaves the
     decoded data on the stream, where pdfminer's interpreter reuses it."""
-    total = 0
-    operations = 0
-    string_bytes = 0
+    total = operations = string_bytes = 0
+    # Counting is a regular-expression pass over each stream, put off while no limit can
+    # be reached yet: a stream of n bytes holds at most (n + 1) // 2 operators (each
+    # follows a delimiter) and n bytes of strings. The streams held back are counted, in
+    # order, as soon as the bounds could pass a limit, so the first limit passed is
+    # still the one reported; most pages are never counted.
+    pending: list[bytes] = []
+    operations_bound = strings_bound = 0
     for stream in streams:
         try:
             data = stream.get_data()
@@ -306,14 +339,25 @@ def check_page_budget(
         if total > budget.max_content_bytes:
             mb = budget.max_content_bytes / (1024 * 1024)
             raise InputError(name, f"content stream over {mb:g} MB", page=pageno)
-        ops, strings = count_operators(data, budget.max_operations - operations)
-        operations += ops
-        string_bytes += strings
-        if operations > budget.max_operations:
-            raise InputError(name, f"over {budget.max_operations:,} operations", page=pageno)
-        if string_bytes > _BYTES_PER_CHAR * budget.max_chars:
-            reason = f"characters exceed the limit of {budget.max_chars}"
-            raise InputError(name, reason, page=pageno)
+        pending.append(data)
+        operations_bound += (len(data) + 1) // 2
+        strings_bound += len(data)
+        if (
+            operations_bound <= budget.max_operations
+            and strings_bound <= _BYTES_PER_CHAR * budget.max_chars
+        ):
+            continue
+        for held in pending:
+            ops, strings = count_operators(held, budget.max_operations - operations)
+            operations += ops
+            string_bytes += strings
+            if operations > budget.max_operations:
+                raise InputError(name, f"over {budget.max_operations:,} operations", page=pageno)
+            if string_bytes > _BYTES_PER_CHAR * budget.max_chars:
+                reason = f"characters exceed the limit of {budget.max_chars}"
+                raise InputError(name, reason, page=pageno)
+        pending.clear()
+        operations_bound, strings_bound = operations, string_bytes
 
 
 _END = object()
