@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
+
 Obj = dict[str, Any]
 Box = tuple[float, float, float, float]
 Transform = Callable[[float, float, float, float], Box]
@@ -123,6 +125,8 @@ def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
     the glyph's box, and "effective" must keep both f's. A page without overprint keeps
     its content-stream order."""
     glyphs = list(chars)
+    if _twins_at_most(glyphs) <= OVERPRINT_SHARE * sum(1 for c in glyphs if c["text"].strip()):
+        return glyphs  # not even the glyphs that might be doubles are a share: no overprint
     kept: list[Obj] = []
     seen: dict[tuple[str, str, float, int], list[Obj]] = {}
     for c in glyphs:
@@ -141,6 +145,35 @@ def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
     if doubles <= OVERPRINT_SHARE * sum(1 for c in glyphs if c["text"].strip()):
         return glyphs
     return _reading_order(kept)
+
+
+_CELL = 1 << 21  # codes of (text, x cell, top cell), with room for negative coordinates
+
+
+def _twins_at_most(glyphs: Sequence[Obj]) -> int:
+    """How many glyphs could be doubles, at most: those with another glyph of the same
+    text in their 1 pt cell or a neighbouring one (a double is within ``OVERPRINT`` of its
+    twin both ways, so it always has one there). Vectorised, so that a page without
+    overprint, nearly every page, costs next to nothing; only a page where this many are
+    a share is searched glyph by glyph."""
+    if len(glyphs) < 2:
+        return 0
+    ids: dict[str, int] = {}
+    text = np.fromiter((ids.setdefault(c["text"], len(ids)) for c in glyphs), np.int64)
+    x = np.floor(np.fromiter((c["x0"] for c in glyphs), np.float64)).astype(np.int64)
+    y = np.floor(np.fromiter((c["top"] for c in glyphs), np.float64)).astype(np.int64)
+    half = _CELL // 2
+    code = (text * _CELL + (x + half)) * _CELL + (y + half)
+    known, counts = np.unique(code, return_counts=True)
+    maybe = np.zeros(len(glyphs), dtype=bool)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            at = np.searchsorted(known, code + dx * _CELL + dy)
+            at = np.minimum(at, len(known) - 1)
+            here = known[at] == code + dx * _CELL + dy
+            need = 2 if dx == dy == 0 else 1  # in its own cell, another than itself
+            maybe |= here & (counts[at] >= need)
+    return int(maybe.sum())
 
 
 def _reading_order(chars: Sequence[Obj]) -> list[Obj]:

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pdfplumber.utils.text import WordExtractor
 
 from pipeline.read import open_document
@@ -194,3 +196,50 @@ def test_words_cut_at_a_rule_and_at_an_empty_char() -> None:
     expected = _pdfplumbers_words(chars, [rule])
     assert [w["text"] for w in build_words(chars, [rule])] == ["a", "b", "d"]
     assert build_words(chars, [rule]) == expected
+
+
+def _overprint_reference(glyphs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``without_overprint`` as first written: every glyph compared with the kept ones
+    near it, no vectorised check first."""
+    from pipeline.words import OVERPRINT, OVERPRINT_SHARE, _reading_order
+
+    kept: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for c in glyphs:
+        key = (c["text"], c.get("fontname", ""), round(float(c.get("size") or 0.0), 1))
+        row = int(c["top"])
+        twins = [t for r in (row - 1, row, row + 1) for t in seen.get((*key, r), [])]
+        near = min(OVERPRINT, 0.5 * (c["x1"] - c["x0"]))
+        if any(abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= 1.0 for t in twins):
+            continue
+        kept.append(c)
+        seen.setdefault((*key, row), []).append(c)
+    if len(glyphs) - len(kept) <= OVERPRINT_SHARE * sum(1 for c in glyphs if c["text"].strip()):
+        return glyphs
+    return _reading_order(kept)
+
+
+_GLYPH = st.tuples(
+    st.sampled_from("ab1."),
+    st.floats(min_value=-3, max_value=40, allow_nan=False),
+    st.floats(min_value=-3, max_value=12, allow_nan=False),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_GLYPH, max_size=40), st.lists(st.integers(0, 39), max_size=20))
+def test_the_vectorised_check_never_changes_which_glyphs_are_kept(
+    spots: list[tuple[str, float, float]], doubled: list[int]
+) -> None:
+    """``_twins_at_most`` only skips the glyph-by-glyph search where it cannot matter:
+    on any page (glyphs anywhere, some painted twice a fraction of a point apart) the
+    result is the reference's."""
+    glyphs = [
+        {"text": t, "x0": x, "x1": x + 2.0, "top": y, "bottom": y + 4.0, "fontname": "F", "size": 4}
+        for t, x, y in spots
+    ]
+    for k in doubled:
+        if k < len(glyphs):
+            g = glyphs[k]
+            glyphs.append({**g, "x0": g["x0"] + 0.3, "x1": g["x1"] + 0.3, "top": g["top"] + 0.2})
+    assert without_overprint(glyphs) == _overprint_reference(glyphs)
