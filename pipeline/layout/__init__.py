@@ -15,9 +15,9 @@ from pipeline.layout.engine import (
     PageContent,
     Word,
     dedupe,
-    profile_table_rows,
 )
 from pipeline.layout.generic import generic_table_rows, table_rows, unique_labels
+from pipeline.layout.named import profile_table_rows
 
 __all__ = [
     "Grid",

@@ -26,10 +26,10 @@ from pipeline.layout.engine import (
     _without_trailing_note,
     body_rows,
     page_lines,
-    profile_table_rows,
     word_ids,
 )
 from pipeline.layout.headers import column_names
+from pipeline.layout.named import profile_table_rows
 from pipeline.layout.ruled import (
     Box,
     GridTable,
