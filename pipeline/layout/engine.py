@@ -99,6 +99,8 @@ class _Layout:
     table: TableLayout
     bounds: list[float]  # len(keys) + 1 x positions, left edge to right edge
     ruled_columns: bool = False
+    edges: CellEdges | None = None
+    """Where its cells' texts start and end in line (``stream.cell_edges``)."""
 
 
 @dataclass
@@ -346,11 +348,35 @@ def _find_header(
 # --------------------------------------------------------------------------- rows
 
 
-def _crosses(line: _Line, bounds: Sequence[float], at_least: int = 1) -> bool:
+@dataclass(frozen=True)
+class CellEdges:
+    """Where a table's cells start (just right of a column boundary) and end (just left
+    of one) on several lines: the columns' aligned edges (``stream.cell_edges``)."""
+
+    starts: tuple[float, ...] = ()
+    ends: tuple[float, ...] = ()
+
+    def meet(self, a: Word, b: Word) -> bool:
+        """Two words a word space apart are two cells' texts, not one's: the left one
+        ends at an aligned end (a right-aligned date), or the right one starts at an
+        aligned start (the next column's left-aligned text)."""
+        return any(abs(a["x1"] - x) <= _ALIGN for x in self.ends) or any(
+            abs(b["x0"] - x) <= _ALIGN for x in self.starts
+        )
+
+
+_ALIGN = 1.0  # pt: edges this close are aligned
+
+
+def _crosses(
+    line: _Line, bounds: Sequence[float], at_least: int = 1, edges: CellEdges | None = None
+) -> bool:
     """In a table without column rules, prose that runs across column boundaries is not
     part of the table: a word that overhangs a boundary, or two words on either side of
-    one that are only a word space apart, as cells never are. ``at_least=2`` asks for
-    unmistakable prose, for when the boundaries themselves may still be off."""
+    one that are only a word space apart, as cells never are -- unless they meet at the
+    columns' aligned ``edges`` (a spreadsheet's borderless print sets a right-aligned
+    date 2 pt from the next column's text). ``at_least=2`` asks for unmistakable prose,
+    for when the boundaries themselves may still be off."""
     inner = bounds[1:-1]
     words = sorted(line.words, key=lambda w: w["x0"])
     crossed: set[float] = set()
@@ -359,7 +385,7 @@ def _crosses(line: _Line, bounds: Sequence[float], at_least: int = 1) -> bool:
         crossed.update(x for x in inner if w["x0"] < x - size and w["x1"] > x + size)
     for a, b in itertools.pairwise(words):
         size = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
-        if b["x0"] - a["x1"] < 0.45 * size:
+        if b["x0"] - a["x1"] < 0.45 * size and not (edges is not None and edges.meet(a, b)):
             centre_a, centre_b = (a["x0"] + a["x1"]) / 2, (b["x0"] + b["x1"]) / 2
             crossed.update(x for x in inner if centre_a < x <= centre_b)
     if crossed and len(crossed) >= min(at_least, len(inner)):
@@ -742,6 +768,7 @@ def _table_lines(
     content: PageContent,
     ruled: bool,
     state: LayoutState | None = None,
+    edges: CellEdges | None = None,
 ) -> tuple[list[_Line], bool, float | None]:
     """The lines of the table on one page, whether the table ends on this page, and the
     top of the first line after it (where another table may start).
@@ -750,14 +777,15 @@ def _table_lines(
     rules) and page furniture ("Page 3 of 10") are running heads when they come before
     the body; after it, they end the table on this page. When more than a footer's worth
     of text follows (notes, prose, another table), the table has ended for good and later
-    pages need a header to start one again."""
+    pages need a header to start one again. ``edges``: where the columns' texts start
+    and end in line (``_crosses``)."""
     kept: list[_Line] = []
     page_bottom = content.height or max(ln.bottom for ln in body_lines)
 
     def outside(line: _Line) -> bool:
         if ruled:  # a "word" over a rule is two cells' text printed without a gap
             return _outside_rules(line, bounds, content.vertical)
-        return _crosses(line, bounds)
+        return _crosses(line, bounds, edges=edges)
 
     def another_header(line: _Line) -> bool:
         if not profile.columns:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from pipeline.layout.engine import (
     _RULE_TOLERANCE,
     _TITLE_MAX_CHARS,
+    CellEdges,
     LayoutState,
     PageContent,
-    Word,
     _cells_of_band,
     _crosses,
     _DateColumn,
@@ -38,6 +38,7 @@ from pipeline.layout.engine import (
     page_lines,
     word_ids,
 )
+from pipeline.layout.stream import cell_edges, voted
 from pipeline.model import PhysicalRow, TableLayout
 from pipeline.profiles import Profile
 
@@ -70,20 +71,18 @@ def profile_table_rows(
             layout_table = state.layout.table
         body_lines = list(lines[first + size :])
         v_rules = _vertical_xs(vertical, header.top, header.bottom)
-        body_words = [w for ln in body_lines for w in ln.words]
-        bounds, ruled = _column_bounds(header, body_words, v_rules)
-        if not ruled:
-            # prose under the table would bend the white river between the columns:
-            # take the boundaries again from the lines above the first unmistakable prose
+        columns = _columns(header, body_lines, v_rules)
+        if not columns.ruled:
+            # prose under the table would bend the columns' alignment: take the
+            # boundaries again from the lines above the first unmistakable prose
             prose = next(
-                (i for i, ln in enumerate(body_lines) if _crosses(ln, bounds, at_least=2)),
+                (i for i, ln in enumerate(body_lines) if columns.crosses(ln, at_least=2)),
                 len(body_lines),
             )
-            table_lines = body_lines[:prose]
-            if table_lines:
-                table_words = [w for ln in table_lines for w in ln.words]
-                bounds, ruled = _column_bounds(header, table_words, v_rules)
-        state.layout = _Layout(layout_table, bounds, ruled)
+            if prose:
+                columns = _columns(header, body_lines[:prose], v_rules)
+        bounds = columns.bounds
+        state.layout = _Layout(layout_table, bounds, columns.ruled, columns.edges)
         if layout_table.index == 1 and layout_table.first_page == pageno and not state.title:
             above = _without_super_header(lines[:first], header.top, bounds)
             # a table that starts a page after a cover: the heading is on the page before
@@ -115,7 +114,7 @@ def profile_table_rows(
     assert layout is not None
     bounds = layout.bounds
     kept, ended, rest_top = _table_lines(
-        body_lines, bounds, profile, content, layout.ruled_columns, state
+        body_lines, bounds, profile, content, layout.ruled_columns, state, layout.edges
     )
     if kept:
         body_top = max(body_top, kept[0].top - 2 * kept[0].height)
@@ -142,14 +141,30 @@ def profile_table_rows(
                 yield from profile_table_rows(replace(content, words=rest), profile, state)
 
 
-def _column_bounds(
-    header: _Header,
-    body_words: Sequence[Word],
-    v_rules: Sequence[float],
-) -> tuple[list[float], bool]:
-    """Column boundaries: the ruling between two header cells where one is drawn,
-    otherwise the middle of the widest run of x where no body word lies (the river)."""
+@dataclass(frozen=True)
+class _Columns:
+    """A named table's column boundaries (left edge, boundaries, right edge), whether
+    every one is a drawn rule, and where its cells' texts start and end in line."""
+
+    bounds: list[float]
+    ruled: bool
+    edges: CellEdges
+
+    def crosses(self, line: _Line, at_least: int = 1) -> bool:
+        return _crosses(line, self.bounds, at_least, self.edges)
+
+
+def _columns(header: _Header, lines: Sequence[_Line], v_rules: Sequence[float]) -> _Columns:
+    """Column boundaries, one between each two header cells: the ruling there where one
+    is drawn, else the boundary the lines' alignment votes for there (``stream.voted``:
+    a white river most rows leave), else the widest run of x that no text crosses
+    (``_river``: two columns printed closer than a cell gap, a right-aligned date 2 pt
+    from the next column's text). Alignment alone (``stream.aligned_separators``)
+    is not asked: the header already says how many columns lie between its cells, and
+    the right edges of "2," and "29," before a right-aligned "2017" line up too."""
     cells = header.cells
+    words = [w for ln in lines for w in ln.words]
+    rivers = voted(lines)
     bounds: list[float] = []
     ruled = True
     for left, right in itertools.pairwise(cells):
@@ -159,27 +174,43 @@ def _column_bounds(
             bounds.append(min(rule, key=lambda x: abs(x - (lo + hi) / 2)))
             continue
         ruled = False
-        bounds.append(_river(lo, hi, body_words))
-    xs_left = [w["x0"] for w in body_words] + [cells[0].x0]
-    xs_right = [w["x1"] for w in body_words] + [cells[-1].x1]
+        between = [x for x in rivers if lo <= x <= hi]
+        if between:
+            bounds.append(min(between, key=lambda x: abs(x - (lo + hi) / 2)))
+        else:
+            bounds.append(_river(lo, hi, lines, right.x0))
+    xs_left = [w["x0"] for w in words] + [cells[0].x0]
+    xs_right = [w["x1"] for w in words] + [cells[-1].x1]
     left_rules = [x for x in v_rules if x <= cells[0].x0 + 1]
     right_rules = [x for x in v_rules if x >= cells[-1].x1 - 1]
     left_edge = max(left_rules) if left_rules else min(xs_left) - 1
     right_edge = min(right_rules) if right_rules else max(xs_right) + 1
-    return [left_edge, *bounds, right_edge], ruled and bool(v_rules)
+    bounds = [left_edge, *bounds, right_edge]
+    return _Columns(bounds, ruled and bool(v_rules), cell_edges(lines, bounds))
 
 
-def _river(lo: float, hi: float, words: Sequence[Word]) -> float:
+def _river(lo: float, hi: float, lines: Sequence[_Line], name_x0: float) -> float:
+    """The middle of the widest run of x in [lo, hi] that fewest of the lines' texts
+    cross: their words, and the word spaces between them (one cell's "March 2, 2017",
+    its year right-aligned, leaves a white run as wide as the 2 pt between the year and
+    the next column). A word space before a word that starts at ``name_x0``, where the
+    next column's name starts, is between two cells."""
     if hi <= lo:
         return (lo + hi) / 2
+    spans = [(w["x0"], w["x1"]) for ln in lines for w in ln.words]
+    for ln in lines:
+        for before, after in itertools.pairwise(sorted(ln.words, key=lambda w: w["x0"])):
+            size = min(before["bottom"] - before["top"], after["bottom"] - after["top"])
+            gap = after["x0"] - before["x1"]
+            if 0 < gap < 0.45 * size and abs(after["x0"] - name_x0) > 1.0:
+                spans.append((before["x1"], after["x0"]))
     step = 0.5
     n = int((hi - lo) / step) + 1
     xs = [lo + k * step for k in range(n)]
-    # cover[k] = number of words with x0 < xs[k] < x1: one +1/-1 per word, then a
-    # running sum (O(words + steps), not O(words x steps))
+    # cover[k] = number of spans with x0 < xs[k] < x1: one +1/-1 per span, then a
+    # running sum (O(spans + steps), not O(spans x steps))
     delta = [0] * (n + 1)
-    for w in words:
-        x0, x1 = w["x0"], w["x1"]
+    for x0, x1 in spans:
         if x1 <= lo or x0 >= xs[-1]:
             continue
         a = bisect.bisect_right(xs, x0)  # first k with xs[k] > x0
