@@ -101,6 +101,9 @@ class _Layout:
     ruled_columns: bool = False
     edges: CellEdges | None = None
     """Where its cells' texts start and end in line (``stream.cell_edges``)."""
+    header_named: bool = False
+    """Opened by a header naming the profile's columns (``named``): later pages without
+    a header go on with it."""
 
 
 @dataclass
@@ -311,6 +314,8 @@ def _find_header(
     Returns (first line index, line count, header). Of several band heights that match,
     the one naming most columns wins; at equal counts the taller band, so a wrapped
     header cell ("Event /" over "Title") is not cut in half."""
+    if not profile.columns:  # nothing to name: no band is the profile's header
+        return None
     required = set(profile.required_keys)
     for i, first in enumerate(lines):
         best: tuple[int, int, _Header] | None = None

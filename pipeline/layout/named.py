@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.layout.engine import (
@@ -43,13 +43,16 @@ from pipeline.model import PhysicalRow, TableLayout
 from pipeline.profiles import Profile
 
 
-def profile_table_rows(
+def named_table_rows(
     content: PageContent, profile: Profile, state: LayoutState
-) -> Iterator[PhysicalRow]:
+) -> list[PhysicalRow] | None:
+    """The rows of the page's table named by the profile's header: the table a header on
+    this page names, or the one such a header opened on an earlier page, going on here.
+    None when the page has neither (a profile that declares no columns names none)."""
     pageno = content.number
     words = content.words
     if not words:
-        return
+        return None
     lines = page_lines(words, pageno, state)
     horizontal, vertical = content.horizontal, content.vertical
 
@@ -58,7 +61,7 @@ def profile_table_rows(
     rows: list[PhysicalRow] = []
     if found is not None:
         first, size, header = found
-        if state.layout is None:
+        if state.layout is None or not state.layout.header_named:
             index = len(state.tables) + 1
             layout_table = TableLayout(
                 index=index,
@@ -82,7 +85,7 @@ def profile_table_rows(
             if prose:
                 columns = _columns(header, body_lines[:prose], v_rules)
         bounds = columns.bounds
-        state.layout = _Layout(layout_table, bounds, columns.ruled, columns.edges)
+        state.layout = _Layout(layout_table, bounds, columns.ruled, columns.edges, True)
         if layout_table.index == 1 and layout_table.first_page == pageno and not state.title:
             above = _without_super_header(lines[:first], header.top, bounds)
             # a table that starts a page after a cover: the heading is on the page before
@@ -102,13 +105,13 @@ def profile_table_rows(
             )
         )
         body_top = header.bottom
-    elif state.layout is not None:
+    elif state.layout is not None and state.layout.header_named:
         bounds = state.layout.bounds
         body_lines = list(lines)
         body_top = 0.0
     else:
         state.page_before = _heading_at_top(lines)
-        return
+        return None
 
     layout = state.layout
     assert layout is not None
@@ -132,13 +135,13 @@ def profile_table_rows(
     if ended:
         bands = _without_trailing_note(bands, bounds, state)
     rows.extend(body_rows(bands, horizontal, bounds, layout.table.index, pageno))
-    yield from rows
     if ended:
         state.layout = None  # the table ended on this page: prose or another table follows
         if rest_top is not None:  # ... which may be a second events table, on this page
             rest = [w for w in content.words if w["top"] >= rest_top - 0.5]
             if len(rest) < len(content.words):
-                yield from profile_table_rows(replace(content, words=rest), profile, state)
+                rows += named_table_rows(replace(content, words=rest), profile, state) or []
+    return rows
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,23 @@ class Profile:
             for label in labels
         )
 
+    def header_keys(self, labels: Sequence[str]) -> tuple[str, ...] | None:
+        """The keys of a printed table's columns, from their header names: a name that
+        is an alias of a declared column gives that column's key, any other name stays
+        the key (a profile that declares no columns keeps every name as printed). None
+        when a required column is left unnamed: the table is not this profile's."""
+        keys: list[str] = []
+        named: set[str] = set()
+        for label in labels:
+            key = header_key(label)
+            column = next(
+                (c for c in self.columns if c.key not in named and key in c.alias_keys), None
+            )
+            if column is not None:
+                named.add(column.key)
+            keys.append(label if column is None else column.key)
+        return tuple(keys) if named >= set(self.required_keys) else None
+
     def is_furniture(self, text: str) -> bool:
         """A whole physical row that is page furniture."""
         line = " ".join(text.split()).casefold()
