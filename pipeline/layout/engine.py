@@ -25,7 +25,7 @@ import bisect
 import itertools
 import re
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,6 +36,7 @@ from pipeline.model import (
     RUNNING_HEAD,
     OcrStats,
     PhysicalRow,
+    RowKind,
     TableLayout,
 )
 from pipeline.normalise.dates import DateParseError, parse_date_range
@@ -694,6 +695,16 @@ def dedupe(values: Sequence[float], tolerance: float = 2.0) -> list[float]:
     return out
 
 
+def open_table(
+    state: LayoutState, keys: tuple[str, ...], labels: tuple[str, ...], page: int
+) -> TableLayout:
+    """A new table of the document, numbered after the others, its columns' keys and
+    printed names; the caller makes it the open table (``LayoutState.layout``)."""
+    table = TableLayout(len(state.tables) + 1, keys, labels, page)
+    state.tables.append(table)
+    return table
+
+
 def body_rows(
     bands: Sequence[_Band],
     horizontal: Sequence[Word],
@@ -732,6 +743,28 @@ def body_rows(
         body[0] = replace(body[0], first_on_page=first)
         body[-1] = replace(body[-1], last_on_page=last)
     return body
+
+
+def rows_of_kind(
+    kind: RowKind,
+    rows: Sequence[tuple[float, float, tuple[tuple[str, ...], tuple[bool, ...]], list[Word]]],
+    bounds: Sequence[float],
+    table: int,
+    page: int,
+) -> Iterator[PhysicalRow]:
+    """Header or note rows, or any rows whose cells are already cut: (top, bottom,
+    (cells, italic), words) each."""
+    for top, bottom, (texts, italic), words in rows:
+        yield PhysicalRow(
+            table=table,
+            page=page,
+            bbox=(bounds[0], top, bounds[-1], bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=italic,
+            kind=kind,
+            word_ids=word_ids(words),
+        )
 
 
 def _without_trailing_note(

@@ -35,11 +35,12 @@ from pipeline.layout.engine import (
     _vertical_xs,
     _without_trailing_note,
     body_rows,
+    open_table,
     page_lines,
-    word_ids,
+    rows_of_kind,
 )
 from pipeline.layout.stream import cell_edges, voted
-from pipeline.model import PhysicalRow, TableLayout
+from pipeline.model import PhysicalRow
 from pipeline.profiles import Profile
 
 
@@ -62,14 +63,8 @@ def named_table_rows(
     if found is not None:
         first, size, header = found
         if state.layout is None or not state.layout.header_named:
-            index = len(state.tables) + 1
-            layout_table = TableLayout(
-                index=index,
-                keys=tuple(c.key for c in header.cells),
-                labels=tuple(c.label for c in header.cells),
-                first_page=pageno,
-            )
-            state.tables.append(layout_table)
+            keys = tuple(c.key for c in header.cells)
+            layout_table = open_table(state, keys, tuple(c.label for c in header.cells), pageno)
         else:
             layout_table = state.layout.table
         body_lines = list(lines[first + size :])
@@ -91,19 +86,8 @@ def named_table_rows(
             # a table that starts a page after a cover: the heading is on the page before
             state.title = _title_above(above) or state.page_before
         header_words = [w for ln in lines[first : first + size] for w in ln.words]
-        texts, italic = _cells_of_band(header_words, bounds)
-        rows.append(
-            PhysicalRow(
-                table=layout_table.index,
-                page=pageno,
-                bbox=(bounds[0], header.top, bounds[-1], header.bottom),
-                columns=tuple(bounds),
-                cells=texts,
-                italic=italic,
-                kind="header",
-                word_ids=word_ids(header_words),
-            )
-        )
+        head = (header.top, header.bottom, _cells_of_band(header_words, bounds), header_words)
+        rows.extend(rows_of_kind("header", [head], bounds, layout_table.index, pageno))
         body_top = header.bottom
     elif state.layout is not None and state.layout.header_named:
         bounds = state.layout.bounds

@@ -27,6 +27,7 @@ from pipeline.layout.engine import (
     PageContent,
     Word,
     _Band,
+    _band_words,
     _cells_of_band,
     _group_lines,
     _Layout,
@@ -36,8 +37,9 @@ from pipeline.layout.engine import (
     _title_above,
     _without_trailing_note,
     body_rows,
+    open_table,
     page_lines,
-    word_ids,
+    rows_of_kind,
 )
 from pipeline.layout.headers import column_names
 from pipeline.layout.named import named_table_rows
@@ -65,7 +67,7 @@ from pipeline.layout.stream import (
     find_stream_tables,
     row_groups,
 )
-from pipeline.model import STRAY_MARK, PhysicalRow, RowKind, TableLayout
+from pipeline.model import STRAY_MARK, PhysicalRow, TableLayout
 from pipeline.profiles import Profile
 
 
@@ -250,9 +252,10 @@ def _grid_table_rows(
     # header labels printed over the grid's top rule, then the grid's header rows
     heads = [(ln.top, ln.bottom, _cells_of_band(ln.words, bounds), ln.words) for ln in over]
     heads += [
-        (grid.ys[k], grid.ys[k + 1], texts_of[k], _words(grid_bands[k])) for k in range(n_header)
+        (grid.ys[k], grid.ys[k + 1], texts_of[k], _band_words(grid_bands[k]))
+        for k in range(n_header)
     ]
-    yield from _rows_of_kind("header", heads, bounds, opened.index, content.number)
+    yield from rows_of_kind("header", heads, bounds, opened.index, content.number)
     body_top = grid.ys[n_header] if n_header else grid.ys[0]
     # above the first rule only when the table goes on from the previous page
     candidates = [
@@ -279,9 +282,9 @@ def _grid_table_rows(
         first=place.first,
         last=place.last,
     )
-    yield from _rows_of_kind(
+    yield from rows_of_kind(
         "note",
-        [(b.top, b.bottom, _cells_of_band(_words(b), bounds), _words(b)) for b in notes],
+        [(b.top, b.bottom, _cells_of_band(_band_words(b), bounds), _band_words(b)) for b in notes],
         bounds,
         opened.index,
         content.number,
@@ -307,27 +310,6 @@ def _stray_marks(words: Sequence[Word], grid: Grid, bounds: Sequence[float]) -> 
         ):
             marks.append(w)
     return marks
-
-
-def _rows_of_kind(
-    kind: RowKind,
-    rows: Sequence[tuple[float, float, tuple[tuple[str, ...], tuple[bool, ...]], list[Word]]],
-    bounds: Sequence[float],
-    table: int,
-    page: int,
-) -> Iterator[PhysicalRow]:
-    """Header or note rows: (top, bottom, (cells, italic), words) each."""
-    for top, bottom, (texts, italic), words in rows:
-        yield PhysicalRow(
-            table=table,
-            page=page,
-            bbox=(bounds[0], top, bounds[-1], bottom),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=italic,
-            kind=kind,
-            word_ids=word_ids(words),
-        )
 
 
 def _band_mid(band: _Band) -> float:
@@ -396,18 +378,12 @@ def _open_table(
     keys = profile.header_keys(labels)
     if keys is None:
         return None
-    index = len(state.tables) + 1
-    table = TableLayout(index, keys, labels, content.number)
-    state.tables.append(table)
-    if index == 1:
+    table = open_table(state, keys, labels, content.number)
+    if table.index == 1:
         state.title = _title_above(list(above))
     state.layout = _Layout(table, bounds, ruled)
     state.header_rows = header_rows
     return table
-
-
-def _words(band: _Band) -> list[Word]:
-    return [w for ln in band.lines for w in ln.words]
 
 
 def _line_mid(line: _Line) -> float:
@@ -493,31 +469,11 @@ def _stream_table_rows(
         if opened is None:  # not the profile's table
             return
         table = opened
-    for line, texts in zip(header, header_rows, strict=True):
-        yield PhysicalRow(
-            table=table.index,
-            page=content.number,
-            bbox=(bounds[0], line.top, bounds[-1], line.bottom),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=tuple(False for _ in texts),
-            kind="header",
-            word_ids=word_ids(line.words),
-        )
+    heads = [
+        (line.top, line.bottom, (texts, tuple(False for _ in texts)), line.words)
+        for line, texts in zip(header, header_rows, strict=True)
+    ]
+    yield from rows_of_kind("header", heads, bounds, table.index, content.number)
     last = len(rows) - 1
-    for k, row in enumerate(rows):
-        words = [w for ln in row for w in ln.words]
-        texts, italic = _cells_of_band(words, bounds)
-        yield PhysicalRow(
-            table=table.index,
-            page=content.number,
-            bbox=(bounds[0], row[0].top, bounds[-1], row[-1].bottom),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=italic,
-            kind="body",
-            first_on_page=k == 0,
-            last_on_page=k == last,
-            open_bottom=k == last,
-            word_ids=word_ids(words),
-        )
+    bands = [_Band(row[0].top, row[-1].bottom, k == last, row) for k, row in enumerate(rows)]
+    yield from body_rows(bands, content.horizontal, bounds, table.index, content.number)
