@@ -1,19 +1,20 @@
-"""layout: find the table in one page's words and ruling lines, and cut it into rows.
+"""engine: what every table of the layout shares, however it was found.
 
 Pure geometry, no PDF library: ``extract`` reads each page once into a ``PageContent``
-(words with fonts, ruling segments, and for the generic profile pdfplumber's grids) and
-hands the pages here in order, because a table's layout carries from page to page.
+(words with fonts, ruling segments, pdfplumber's grids) and hands the pages to
+``tables.table_rows`` in order, because a table's layout carries from page to page
+(``LayoutState``). Here:
 
-* the table is found by its **header names** (profile aliases), on any page
-  (``find_header``); the generic profile takes a ruled grid's first row instead;
-* columns come from vertical ruling lines where the producer drew them, else from the
-  header cells' positions refined by the white "river" between body words;
-* rows come from horizontal ruling lines where drawn (a table cut by a page break has its
-  open edge closed at the text that follows on from the last rule), else from vertical
-  gaps between lines and from the date column (a new complete date starts a row);
-* a vertically merged cell (no rule across its column) gives its text to the top of its
-  span; prose, notes and page furniture end the table on a page;
-* each word goes to the cell its centre falls in, lines kept, fonts kept (italic).
+* lines and words (``_group_lines``, ``page_lines``), ruling lines across a table
+  (``_rule_ys``, ``_vertical_xs``);
+* header cells and a header naming a profile's columns (``_find_header``, aliases);
+* rows: bands between horizontal rules, with the open edge a page break leaves closed at
+  the text that follows on from the last rule, else gaps between lines and the date
+  column (a new complete date starts a row) (``_row_bands``); where a table ends on a
+  page (prose, notes, furniture: ``_table_lines``) and a note under it;
+* cells: each word in the cell its centre falls in, lines and fonts (italic) kept; a
+  vertically merged cell (no rule across its column) gives its text to the top of its
+  span (``body_rows``).
 
 No decision about what a row *means* is made here: repeated headers are marked, every
 other row is passed on, and clean decides about continuations, fill-down and furniture.
@@ -679,8 +680,8 @@ class PageContent:
 
 @dataclass(frozen=True)
 class Grid:
-    """A ruled table pdfplumber's finder drew on a page (generic profile only): its
-    column boundaries and row boundaries, left to right and top to bottom."""
+    """A ruled table pdfplumber's finder drew on a page: its column boundaries and row
+    boundaries, left to right and top to bottom."""
 
     xs: tuple[float, ...]
     ys: tuple[float, ...]

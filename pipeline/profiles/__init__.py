@@ -4,7 +4,8 @@ A profile file (TOML) declares the columns a table has (printed names and aliase
 column type that does the parsing, whether each is required, which may be merged
 vertically), the fields each column's outputs become, how the stable row id is derived,
 the tables the profile writes and what page furniture looks like. A profile that
-declares no columns has them inferred from each table's header (``infers_columns``).
+declares no columns has them inferred from each table's header (``infers_columns``); the
+layout names a table's columns by the profile's aliases (``header_keys``).
 The code knows column types, never a profile's column names. The format is documented
 in docs/profiles-data.md.
 """
