@@ -233,7 +233,7 @@ def _turned_rulings(
 
 
 def read_page(
-    raw: RawPage, pageno: int, name: str, limits: Limits, find_grids: bool = False
+    raw: RawPage, pageno: int, name: str, limits: Limits, find_grids: bool = True
 ) -> PageContent:
     """One raw page (from any engine) as the layout's page model."""
     chars = raw.chars
@@ -295,7 +295,7 @@ def read_pages(
     limits: Limits,
     first: int,
     last: int,
-    find_grids: bool = False,
+    find_grids: bool = True,
     engine: Engine = "pdfplumber",
     ocr: OcrSettings | None = None,
 ) -> Iterator[PageContent]:
@@ -314,7 +314,7 @@ def read_open_pages(
     limits: Limits,
     first: int,
     last: int,
-    find_grids: bool = False,
+    find_grids: bool = True,
     scanner: PageScanner | None = None,
 ) -> Iterator[PageContent]:
     """read_pages on a PDF already open (``read.open_document``): a page-reading worker
@@ -413,12 +413,11 @@ def extract_document(
             raise InputError(name, "PDF has no pages")
         if n_pages > limits.max_pages:
             raise InputError(name, f"{n_pages} pages exceed the limit of {limits.max_pages}")
-        infers = profile.infers_columns
         scanner = PageScanner(path, password, ocr or OcrSettings())
         source = (
             pages(path, n_pages)
             if pages
-            else read_open_pages(doc, name, limits, 1, n_pages, infers, scanner)
+            else read_open_pages(doc, name, limits, 1, n_pages, scanner=scanner)
         )
         chars_seen = 0
         images = 0

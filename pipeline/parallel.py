@@ -50,7 +50,7 @@ class ParallelPages:
     workers: int
     password: str | None = None
     limits: Limits = field(default_factory=Limits)
-    find_grids: bool = False
+    find_grids: bool = True
     chunk: int = 8
     threshold: int = 16
     timeout: float | None = None

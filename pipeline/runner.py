@@ -154,7 +154,6 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
                 options.page_workers,
                 options.password,
                 options.limits,
-                find_grids=profile.infers_columns,
                 timeout=options.timeout,
                 engine=options.engine,
                 ocr=options.ocr,

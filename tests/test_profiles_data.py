@@ -65,6 +65,24 @@ def test_the_generic_profile_is_one_that_declares_no_columns() -> None:
     assert not load_profile("displacement").infers_columns
 
 
+def test_a_printed_tables_names_become_the_profiles_keys_by_their_aliases() -> None:
+    """A table found by its rules or alignment is named by its header; the profile maps
+    the names to its keys (aliases compared by letters and digits), keeps any other
+    name, and refuses the table when a required column is left unnamed."""
+    displacement = load_profile("displacement")
+    names = ["No.", "Province", "District", "IDPs Individuals", "IDPs Households", "Date"]
+    assert displacement.header_keys(names) == (
+        "No.",
+        "province",
+        "district",
+        "idps_individuals",
+        "idps_households",
+        "assessment_date",
+    )
+    assert displacement.header_keys(["Province", "District", "IDPs", "Date"]) is None
+    assert load_profile("generic").header_keys(["Cycle Name", "Km"]) == ("Cycle Name", "Km")
+
+
 def test_a_kind_key_is_refused_as_unknown() -> None:
     with pytest.raises(UsageError, match="unknown key kind"):
         parse_profile('kind = "iscm-events"\n' + ISCM_TOML, "copy.toml")

@@ -1,12 +1,17 @@
 """layout: one page's words and ruling lines -> the physical rows of its tables.
 
-Pure geometry, no PDF library. Modules by concept:
+Pure geometry, no PDF library; one engine for every profile. Modules by concept:
 
-* ``engine``: lines, rules, header matching, columns, rows and cells; the profile path
-  (a profile that names its columns finds its table by the header);
-* ``stream``: columns inferred from text alignment, for a table without rules or a
-  profile that declares no columns;
-* ``generic``: the profile without columns: ruled grids where drawn, else ``stream``.
+* ``tables``: the front end: a page's tables, each found once (by a header naming the
+  profile's columns, by its rules, or by its text's alignment), and their rows;
+* ``named``: a table found by a header naming the profile's columns, its columns
+  between the header cells;
+* ``ruled``: what a ruled grid holds (captions, headers of several rows, merged cells,
+  notes, nested tables);
+* ``stream``: tables without rules, their columns voted by the text's alignment;
+* ``headers``: a header of several rows -> one name per column;
+* ``engine``: what every table shares: lines, rules, header cells, rows, cells, words;
+* ``audit``: every word in a table's region is in a cell, or named as left out.
 """
 
 from pipeline.layout.engine import (
@@ -15,9 +20,8 @@ from pipeline.layout.engine import (
     PageContent,
     Word,
     dedupe,
-    profile_table_rows,
 )
-from pipeline.layout.generic import generic_table_rows, table_rows, unique_labels
+from pipeline.layout.tables import table_rows, unique_labels
 
 __all__ = [
     "Grid",
@@ -25,8 +29,6 @@ __all__ = [
     "PageContent",
     "Word",
     "dedupe",
-    "generic_table_rows",
-    "profile_table_rows",
     "table_rows",
     "unique_labels",
 ]

@@ -1,19 +1,20 @@
-"""layout: find the table in one page's words and ruling lines, and cut it into rows.
+"""engine: what every table of the layout shares, however it was found.
 
 Pure geometry, no PDF library: ``extract`` reads each page once into a ``PageContent``
-(words with fonts, ruling segments, and for the generic profile pdfplumber's grids) and
-hands the pages here in order, because a table's layout carries from page to page.
+(words with fonts, ruling segments, pdfplumber's grids) and hands the pages to
+``tables.table_rows`` in order, because a table's layout carries from page to page
+(``LayoutState``). Here:
 
-* the table is found by its **header names** (profile aliases), on any page
-  (``find_header``); the generic profile takes a ruled grid's first row instead;
-* columns come from vertical ruling lines where the producer drew them, else from the
-  header cells' positions refined by the white "river" between body words;
-* rows come from horizontal ruling lines where drawn (a table cut by a page break has its
-  open edge closed at the text that follows on from the last rule), else from vertical
-  gaps between lines and from the date column (a new complete date starts a row);
-* a vertically merged cell (no rule across its column) gives its text to the top of its
-  span; prose, notes and page furniture end the table on a page;
-* each word goes to the cell its centre falls in, lines kept, fonts kept (italic).
+* lines and words (``_group_lines``, ``page_lines``), ruling lines across a table
+  (``_rule_ys``, ``_vertical_xs``);
+* header cells and a header naming a profile's columns (``_find_header``, aliases);
+* rows: bands between horizontal rules, with the open edge a page break leaves closed at
+  the text that follows on from the last rule, else gaps between lines and the date
+  column (a new complete date starts a row) (``_row_bands``); where a table ends on a
+  page (prose, notes, furniture: ``_table_lines``) and a note under it;
+* cells: each word in the cell its centre falls in, lines and fonts (italic) kept; a
+  vertically merged cell (no rule across its column) gives its text to the top of its
+  span (``body_rows``).
 
 No decision about what a row *means* is made here: repeated headers are marked, every
 other row is passed on, and clean decides about continuations, fill-down and furniture.
@@ -37,6 +38,7 @@ from pipeline.model import (
     RUNNING_HEAD,
     OcrStats,
     PhysicalRow,
+    RowKind,
     TableLayout,
 )
 from pipeline.normalise.dates import DateParseError, parse_date_range
@@ -100,6 +102,11 @@ class _Layout:
     table: TableLayout
     bounds: list[float]  # len(keys) + 1 x positions, left edge to right edge
     ruled_columns: bool = False
+    edges: CellEdges | None = None
+    """Where its cells' texts start and end in line (``stream.cell_edges``)."""
+    header_named: bool = False
+    """Opened by a header naming the profile's columns (``named``): later pages without
+    a header go on with it."""
 
 
 @dataclass
@@ -342,6 +349,8 @@ def _find_header(
     Returns (first line index, line count, header). Of several band heights that match,
     the one naming most columns wins; at equal counts the taller band, so a wrapped
     header cell ("Event /" over "Title") is not cut in half."""
+    if not profile.columns:  # nothing to name: no band is the profile's header
+        return None
     required = set(profile.required_keys)
     for i, first in enumerate(lines):
         best: tuple[int, int, _Header] | None = None
@@ -376,77 +385,38 @@ def _find_header(
     return None
 
 
-# --------------------------------------------------------------------------- columns
-
-
-def _column_bounds(
-    header: _Header,
-    body_words: Sequence[Word],
-    v_rules: Sequence[float],
-) -> tuple[list[float], bool]:
-    """Column boundaries: the ruling between two header cells where one is drawn,
-    otherwise the middle of the widest run of x where no body word lies (the river)."""
-    cells = header.cells
-    bounds: list[float] = []
-    ruled = True
-    for left, right in itertools.pairwise(cells):
-        lo, hi = left.x1, right.x0
-        rule = [x for x in v_rules if lo - 1 <= x <= hi + 1]
-        if rule:
-            bounds.append(min(rule, key=lambda x: abs(x - (lo + hi) / 2)))
-            continue
-        ruled = False
-        bounds.append(_river(lo, hi, body_words))
-    xs_left = [w["x0"] for w in body_words] + [cells[0].x0]
-    xs_right = [w["x1"] for w in body_words] + [cells[-1].x1]
-    left_rules = [x for x in v_rules if x <= cells[0].x0 + 1]
-    right_rules = [x for x in v_rules if x >= cells[-1].x1 - 1]
-    left_edge = max(left_rules) if left_rules else min(xs_left) - 1
-    right_edge = min(right_rules) if right_rules else max(xs_right) + 1
-    return [left_edge, *bounds, right_edge], ruled and bool(v_rules)
-
-
-def _river(lo: float, hi: float, words: Sequence[Word]) -> float:
-    if hi <= lo:
-        return (lo + hi) / 2
-    step = 0.5
-    n = int((hi - lo) / step) + 1
-    xs = [lo + k * step for k in range(n)]
-    # cover[k] = number of words with x0 < xs[k] < x1: one +1/-1 per word, then a
-    # running sum (O(words + steps), not O(words x steps))
-    delta = [0] * (n + 1)
-    for w in words:
-        x0, x1 = w["x0"], w["x1"]
-        if x1 <= lo or x0 >= xs[-1]:
-            continue
-        a = bisect.bisect_right(xs, x0)  # first k with xs[k] > x0
-        b = bisect.bisect_left(xs, x1)  # first k with xs[k] >= x1
-        if a < b:
-            delta[a] += 1
-            delta[b] -= 1
-    cover = list(itertools.accumulate(delta[:n]))
-    least = min(cover)
-    best_run: tuple[int, int] = (0, 0)
-    start: int | None = None
-    for k, c in enumerate([*cover, least + 1]):
-        if c == least and start is None:
-            start = k
-        elif c != least and start is not None:
-            if k - start > best_run[1] - best_run[0]:
-                best_run = (start, k)
-            start = None
-    a, b = best_run
-    return (xs[a] + xs[b - 1]) / 2
-
-
 # --------------------------------------------------------------------------- rows
 
 
-def _crosses(line: _Line, bounds: Sequence[float], at_least: int = 1) -> bool:
+@dataclass(frozen=True)
+class CellEdges:
+    """Where a table's cells start (just right of a column boundary) and end (just left
+    of one) on several lines: the columns' aligned edges (``stream.cell_edges``)."""
+
+    starts: tuple[float, ...] = ()
+    ends: tuple[float, ...] = ()
+
+    def meet(self, a: Word, b: Word) -> bool:
+        """Two words a word space apart are two cells' texts, not one's: the left one
+        ends at an aligned end (a right-aligned date), or the right one starts at an
+        aligned start (the next column's left-aligned text)."""
+        return any(abs(a["x1"] - x) <= _ALIGN for x in self.ends) or any(
+            abs(b["x0"] - x) <= _ALIGN for x in self.starts
+        )
+
+
+_ALIGN = 1.0  # pt: edges this close are aligned
+
+
+def _crosses(
+    line: _Line, bounds: Sequence[float], at_least: int = 1, edges: CellEdges | None = None
+) -> bool:
     """In a table without column rules, prose that runs across column boundaries is not
     part of the table: a word that overhangs a boundary, or two words on either side of
-    one that are only a word space apart, as cells never are. ``at_least=2`` asks for
-    unmistakable prose, for when the boundaries themselves may still be off."""
+    one that are only a word space apart, as cells never are -- unless they meet at the
+    columns' aligned ``edges`` (a spreadsheet's borderless print sets a right-aligned
+    date 2 pt from the next column's text). ``at_least=2`` asks for unmistakable prose,
+    for when the boundaries themselves may still be off."""
     inner = bounds[1:-1]
     words = sorted(line.words, key=lambda w: w["x0"])
     crossed: set[float] = set()
@@ -455,7 +425,7 @@ def _crosses(line: _Line, bounds: Sequence[float], at_least: int = 1) -> bool:
         crossed.update(x for x in inner if w["x0"] < x - size and w["x1"] > x + size)
     for a, b in itertools.pairwise(words):
         size = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
-        if b["x0"] - a["x1"] < 0.45 * size:
+        if b["x0"] - a["x1"] < 0.45 * size and not (edges is not None and edges.meet(a, b)):
             centre_a, centre_b = (a["x0"] + a["x1"]) / 2, (b["x0"] + b["x1"]) / 2
             crossed.update(x for x in inner if centre_a < x <= centre_b)
     if crossed and len(crossed) >= min(at_least, len(inner)):
@@ -702,38 +672,6 @@ def _cells_of_band(
 _TITLE_MAX_CHARS = 400
 
 
-def _without_super_header(
-    lines: Sequence[_Line], header_top: float, bounds: Sequence[float]
-) -> list[_Line]:
-    """The lines above a header without the header's own upper row ("Event" spanning
-    Title and Outcome, "When / Where"): lines right on top of it that leave the first
-    column blank are part of the table, not of the title."""
-    kept = list(lines)
-    edge = header_top
-    while kept and edge - kept[-1].bottom <= kept[-1].height and kept[-1].x0 > bounds[1] - 1:
-        edge = kept[-1].top
-        kept.pop()
-    return kept
-
-
-def _heading_at_top(lines: Sequence[_Line]) -> str:
-    """The heading of a page without the table (a cover): its blocks of lines from the
-    top, as long as together they stay short (intro prose below is not a heading)."""
-    blocks: list[list[_Line]] = []
-    for line in lines:
-        if blocks and line.top - blocks[-1][-1].bottom <= 0.8 * line.height:
-            blocks[-1].append(line)
-        else:
-            blocks.append([line])
-    taken: list[str] = []
-    for block in blocks:
-        text = " ".join(" ".join(ln.text for ln in block).split())
-        if len(" ".join([*taken, text])) > _TITLE_MAX_CHARS:
-            break
-        taken.append(text)
-    return " ".join(taken)
-
-
 def _title_above(lines: Sequence[_Line]) -> str:
     """The heading above the table on its first page: all the text there when it is
     short (a heading and a caption), else only the block of lines directly above the
@@ -775,8 +713,8 @@ class PageContent:
 
 @dataclass(frozen=True)
 class Grid:
-    """A ruled table pdfplumber's finder drew on a page (generic profile only): its
-    column boundaries and row boundaries, left to right and top to bottom."""
+    """A ruled table pdfplumber's finder drew on a page: its column boundaries and row
+    boundaries, left to right and top to bottom."""
 
     xs: tuple[float, ...]
     ys: tuple[float, ...]
@@ -791,104 +729,14 @@ def dedupe(values: Sequence[float], tolerance: float = 2.0) -> list[float]:
     return out
 
 
-def profile_table_rows(
-    content: PageContent, profile: Profile, state: LayoutState
-) -> Iterator[PhysicalRow]:
-    pageno = content.number
-    words = content.words
-    if not words:
-        return
-    lines = page_lines(words, pageno, state)
-    horizontal, vertical = content.horizontal, content.vertical
-
-    found = _find_header(lines, vertical, profile, state)
-    body_lines: list[_Line]
-    rows: list[PhysicalRow] = []
-    if found is not None:
-        first, size, header = found
-        if state.layout is None:
-            index = len(state.tables) + 1
-            layout_table = TableLayout(
-                index=index,
-                keys=tuple(c.key for c in header.cells),
-                labels=tuple(c.label for c in header.cells),
-                first_page=pageno,
-            )
-            state.tables.append(layout_table)
-        else:
-            layout_table = state.layout.table
-        body_lines = list(lines[first + size :])
-        v_rules = _vertical_xs(vertical, header.top, header.bottom)
-        body_words = [w for ln in body_lines for w in ln.words]
-        bounds, ruled = _column_bounds(header, body_words, v_rules)
-        if not ruled:
-            # prose under the table would bend the white river between the columns:
-            # take the boundaries again from the lines above the first unmistakable prose
-            prose = next(
-                (i for i, ln in enumerate(body_lines) if _crosses(ln, bounds, at_least=2)),
-                len(body_lines),
-            )
-            table_lines = body_lines[:prose]
-            if table_lines:
-                table_words = [w for ln in table_lines for w in ln.words]
-                bounds, ruled = _column_bounds(header, table_words, v_rules)
-        state.layout = _Layout(layout_table, bounds, ruled)
-        if layout_table.index == 1 and layout_table.first_page == pageno and not state.title:
-            above = _without_super_header(lines[:first], header.top, bounds)
-            # a table that starts a page after a cover: the heading is on the page before
-            state.title = _title_above(above) or state.page_before
-        header_words = [w for ln in lines[first : first + size] for w in ln.words]
-        texts, italic = _cells_of_band(header_words, bounds)
-        rows.append(
-            PhysicalRow(
-                table=layout_table.index,
-                page=pageno,
-                bbox=(bounds[0], header.top, bounds[-1], header.bottom),
-                columns=tuple(bounds),
-                cells=texts,
-                italic=italic,
-                kind="header",
-                word_ids=word_ids(header_words),
-            )
-        )
-        body_top = header.bottom
-    elif state.layout is not None:
-        bounds = state.layout.bounds
-        body_lines = list(lines)
-        body_top = 0.0
-    else:
-        state.page_before = _heading_at_top(lines)
-        return
-
-    layout = state.layout
-    assert layout is not None
-    bounds = layout.bounds
-    kept, ended, rest_top = _table_lines(
-        body_lines, bounds, profile, content, layout.ruled_columns, state
-    )
-    if kept:
-        body_top = max(body_top, kept[0].top - 2 * kept[0].height)
-    rule_ys = _rule_ys(horizontal, bounds[0], bounds[-1])
-    if found is not None:
-        # the rule under the header row closes the header, it does not open a row
-        rule_ys = [y for y in rule_ys if y > found[2].bottom - _RULE_TOLERANCE]
-    date_key = profile.date_key
-    keys = layout.table.keys
-    date = None
-    if date_key in keys:
-        k = keys.index(date_key)
-        date = _DateColumn(bounds[k], bounds[k + 1], tuple(bounds))
-    bands = _row_bands(kept, rule_ys, body_top, date)
-    if ended:
-        bands = _without_trailing_note(bands, bounds, state)
-    rows.extend(body_rows(bands, horizontal, bounds, layout.table.index, pageno))
-    yield from rows
-    if ended:
-        state.layout = None  # the table ended on this page: prose or another table follows
-        if rest_top is not None:  # ... which may be a second events table, on this page
-            rest = [w for w in content.words if w["top"] >= rest_top - 0.5]
-            if len(rest) < len(content.words):
-                yield from profile_table_rows(replace(content, words=rest), profile, state)
+def open_table(
+    state: LayoutState, keys: tuple[str, ...], labels: tuple[str, ...], page: int
+) -> TableLayout:
+    """A new table of the document, numbered after the others, its columns' keys and
+    printed names; the caller makes it the open table (``LayoutState.layout``)."""
+    table = TableLayout(len(state.tables) + 1, keys, labels, page)
+    state.tables.append(table)
+    return table
 
 
 def body_rows(
@@ -931,6 +779,28 @@ def body_rows(
     return body
 
 
+def rows_of_kind(
+    kind: RowKind,
+    rows: Sequence[tuple[float, float, tuple[tuple[str, ...], tuple[bool, ...]], list[Word]]],
+    bounds: Sequence[float],
+    table: int,
+    page: int,
+) -> Iterator[PhysicalRow]:
+    """Header or note rows, or any rows whose cells are already cut: (top, bottom,
+    (cells, italic), words) each."""
+    for top, bottom, (texts, italic), words in rows:
+        yield PhysicalRow(
+            table=table,
+            page=page,
+            bbox=(bounds[0], top, bounds[-1], bottom),
+            columns=tuple(bounds),
+            cells=texts,
+            italic=italic,
+            kind=kind,
+            word_ids=word_ids(words),
+        )
+
+
 def _without_trailing_note(
     bands: list[_Band], bounds: Sequence[float], state: LayoutState | None = None
 ) -> list[_Band]:
@@ -970,6 +840,7 @@ def _table_lines(
     content: PageContent,
     ruled: bool,
     state: LayoutState | None = None,
+    edges: CellEdges | None = None,
 ) -> tuple[list[_Line], bool, float | None]:
     """The lines of the table on one page, whether the table ends on this page, and the
     top of the first line after it (where another table may start).
@@ -978,14 +849,15 @@ def _table_lines(
     rules) and page furniture ("Page 3 of 10") are running heads when they come before
     the body; after it, they end the table on this page. When more than a footer's worth
     of text follows (notes, prose, another table), the table has ended for good and later
-    pages need a header to start one again."""
+    pages need a header to start one again. ``edges``: where the columns' texts start
+    and end in line (``_crosses``)."""
     kept: list[_Line] = []
     page_bottom = content.height or max(ln.bottom for ln in body_lines)
 
     def outside(line: _Line) -> bool:
         if ruled:  # a "word" over a rule is two cells' text printed without a gap
             return _outside_rules(line, bounds, content.vertical)
-        return _crosses(line, bounds)
+        return _crosses(line, bounds, edges=edges)
 
     def another_header(line: _Line) -> bool:
         if not profile.columns or not _may_name_required(line.words, profile):

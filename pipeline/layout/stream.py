@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.layout.engine import (
+    CellEdges,
     Word,
     WordRun,
     _Band,
@@ -261,6 +262,37 @@ def _clusters(
         else:
             groups.append([item])
     return groups
+
+
+def voted(lines: Sequence[_Line]) -> list[float]:
+    """The column boundaries the lines of two chunks or more vote for (``separators``)."""
+    evidence = [ln for ln in lines if is_evidence(ln)] or list(lines)
+    if not evidence:
+        return []
+    return separators(evidence, min(ln.x0 for ln in evidence), max(ln.x1 for ln in evidence))
+
+
+def cell_edges(lines: Sequence[_Line], bounds: Sequence[float]) -> CellEdges:
+    """The columns' aligned edges: at each inner boundary, the x where the lines' first
+    words past it start, and where their last words before it end, when enough lines
+    (``aligned_separators``' share) agree within ``ALIGN``. A left-aligned column's
+    texts all start at one x, a right-aligned one's all end at one x; a line's text
+    running across the boundary meets neither."""
+    starts: list[float] = []
+    ends: list[float] = []
+    for x in bounds[1:-1]:
+        firsts: list[tuple[float, float, str]] = []
+        lasts: list[tuple[float, float, str]] = []
+        for line in lines:
+            left = [w for w in line.words if (w["x0"] + w["x1"]) / 2 < x]
+            right = [w for w in line.words if (w["x0"] + w["x1"]) / 2 >= x]
+            if left and right:
+                lasts.append((max(w["x1"] for w in left), 0.0, ""))
+                firsts.append((min(w["x0"] for w in right), 0.0, ""))
+        need = max(3, math.ceil(0.2 * len(firsts)))
+        starts += [g[0][0] for g in _clusters(firsts, key=lambda p: p[0]) if len(g) >= need]
+        ends += [g[-1][0] for g in _clusters(lasts, key=lambda p: p[0]) if len(g) >= need]
+    return CellEdges(tuple(starts), tuple(ends))
 
 
 def column_bounds(lines: Sequence[_Line]) -> list[float]:

@@ -4,7 +4,8 @@ A profile file (TOML) declares the columns a table has (printed names and aliase
 column type that does the parsing, whether each is required, which may be merged
 vertically), the fields each column's outputs become, how the stable row id is derived,
 the tables the profile writes and what page furniture looks like. A profile that
-declares no columns has them inferred from each table's header (``infers_columns``).
+declares no columns has them inferred from each table's header (``infers_columns``); the
+layout names a table's columns by the profile's aliases (``header_keys``).
 The code knows column types, never a profile's column names. The format is documented
 in docs/profiles-data.md.
 """
@@ -230,6 +231,23 @@ class Profile:
             )
             for label in labels
         )
+
+    def header_keys(self, labels: Sequence[str]) -> tuple[str, ...] | None:
+        """The keys of a printed table's columns, from their header names: a name that
+        is an alias of a declared column gives that column's key, any other name stays
+        the key (a profile that declares no columns keeps every name as printed). None
+        when a required column is left unnamed: the table is not this profile's."""
+        keys: list[str] = []
+        named: set[str] = set()
+        for label in labels:
+            key = header_key(label)
+            column = next(
+                (c for c in self.columns if c.key not in named and key in c.alias_keys), None
+            )
+            if column is not None:
+                named.add(column.key)
+            keys.append(label if column is None else column.key)
+        return tuple(keys) if named >= set(self.required_keys) else None
 
     def is_furniture(self, text: str) -> bool:
         """A whole physical row that is page furniture."""

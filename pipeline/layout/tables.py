@@ -1,6 +1,17 @@
-"""generic: the profile that declares no columns. Each ruled grid pdfplumber finds
-locates a table and its columns; a page without a grid goes to ``stream``, which infers
-the columns from the text's alignment."""
+"""tables: one page's tables, each found once, and their rows; the one front end of the
+layout for every profile. A page's tables are found, in this order:
+
+* by a header naming the profile's columns (``named``), or as the table such a header
+  opened on an earlier page, going on (a profile that declares no columns names none);
+* by their rules: each ruled grid pdfplumber finds locates a table and its columns
+  (``ruled``);
+* by their text's alignment (``stream``).
+
+A table found by its rules or its alignment is named by its printed header: a profile
+that declares columns maps the names to its keys by their aliases and keeps the table
+only when every required column is named (``Profile.header_keys``); one that declares
+none keeps the names as printed. Rows, merged cells, notes and words are cut by the
+engine's shared code (``engine.body_rows``, ``_row_bands``, ``_table_lines``)."""
 
 from __future__ import annotations
 
@@ -16,6 +27,7 @@ from pipeline.layout.engine import (
     PageContent,
     Word,
     _Band,
+    _band_words,
     _cells_of_band,
     _group_lines,
     _Layout,
@@ -25,11 +37,12 @@ from pipeline.layout.engine import (
     _title_above,
     _without_trailing_note,
     body_rows,
+    open_table,
     page_lines,
-    profile_table_rows,
-    word_ids,
+    rows_of_kind,
 )
 from pipeline.layout.headers import column_names
+from pipeline.layout.named import named_table_rows
 from pipeline.layout.ruled import (
     Box,
     GridTable,
@@ -54,7 +67,7 @@ from pipeline.layout.stream import (
     find_stream_tables,
     row_groups,
 )
-from pipeline.model import STRAY_MARK, PhysicalRow, RowKind, TableLayout
+from pipeline.model import STRAY_MARK, PhysicalRow, TableLayout
 from pipeline.profiles import Profile
 
 
@@ -95,26 +108,20 @@ def _same_columns(a: Sequence[float], b: Sequence[float]) -> bool:
 
 
 def table_rows(content: PageContent, profile: Profile, state: LayoutState) -> Iterator[PhysicalRow]:
-    """The physical rows of one page: a profile that names its columns finds its table
-    by their header; a profile that declares none infers them (``generic_table_rows``)."""
-    if not profile.infers_columns:
-        return profile_table_rows(content, profile, state)
-    return generic_table_rows(content, profile, state)
-
-
-def generic_table_rows(
-    content: PageContent, profile: Profile, state: LayoutState
-) -> Iterator[PhysicalRow]:
-    """A profile without columns: the page's ruled tables where it has any (grids whose
-    columns are drawn as rules, not only filled rectangles' edges: ``columns_drawn``,
-    and that are tables, not frames or banners: ``ruled.table_grids``), else the
-    unruled tables its text's alignment shows."""
+    """The physical rows of one page's tables: the table a header names (``named``), or
+    else the page's ruled tables (grids whose columns are drawn as rules, not only filled
+    rectangles' edges: ``_columns_of``, and that are tables, not frames or banners:
+    ``ruled.table_grids``), or else the unruled tables its text's alignment shows."""
+    named = named_table_rows(content, profile, state)
+    if named is not None:
+        yield from named
+        return
     grids = [g for g in content.grids if _columns_of(g, content)]
     tables = table_grids(grids, content.words) if grids else []
     if tables:
         yield from _grid_rows(content, profile, state, tables)
     else:
-        yield from stream_rows(content, state)
+        yield from stream_rows(content, profile, state)
 
 
 def _columns_of(grid: Grid, content: PageContent) -> bool:
@@ -236,15 +243,19 @@ def _grid_table_rows(
         # the previous page (a row the page break split), it heads nothing
         over = over if n_header else []
     else:
-        opened, n_header = _open_grid_table(
-            state, content, lines, grid, grid_bands, bounds, merged, over
+        new = _open_grid_table(
+            state, profile, content, lines, grid, grid_bands, bounds, merged, over
         )
+        if new is None:  # not the profile's table
+            return
+        opened, n_header = new
     # header labels printed over the grid's top rule, then the grid's header rows
     heads = [(ln.top, ln.bottom, _cells_of_band(ln.words, bounds), ln.words) for ln in over]
     heads += [
-        (grid.ys[k], grid.ys[k + 1], texts_of[k], _words(grid_bands[k])) for k in range(n_header)
+        (grid.ys[k], grid.ys[k + 1], texts_of[k], _band_words(grid_bands[k]))
+        for k in range(n_header)
     ]
-    yield from _rows_of_kind("header", heads, bounds, opened.index, content.number)
+    yield from rows_of_kind("header", heads, bounds, opened.index, content.number)
     body_top = grid.ys[n_header] if n_header else grid.ys[0]
     # above the first rule only when the table goes on from the previous page
     candidates = [
@@ -271,9 +282,9 @@ def _grid_table_rows(
         first=place.first,
         last=place.last,
     )
-    yield from _rows_of_kind(
+    yield from rows_of_kind(
         "note",
-        [(b.top, b.bottom, _cells_of_band(_words(b), bounds), _words(b)) for b in notes],
+        [(b.top, b.bottom, _cells_of_band(_band_words(b), bounds), _band_words(b)) for b in notes],
         bounds,
         opened.index,
         content.number,
@@ -301,33 +312,13 @@ def _stray_marks(words: Sequence[Word], grid: Grid, bounds: Sequence[float]) -> 
     return marks
 
 
-def _rows_of_kind(
-    kind: RowKind,
-    rows: Sequence[tuple[float, float, tuple[tuple[str, ...], tuple[bool, ...]], list[Word]]],
-    bounds: Sequence[float],
-    table: int,
-    page: int,
-) -> Iterator[PhysicalRow]:
-    """Header or note rows: (top, bottom, (cells, italic), words) each."""
-    for top, bottom, (texts, italic), words in rows:
-        yield PhysicalRow(
-            table=table,
-            page=page,
-            bbox=(bounds[0], top, bounds[-1], bottom),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=italic,
-            kind=kind,
-            word_ids=word_ids(words),
-        )
-
-
 def _band_mid(band: _Band) -> float:
     return (band.top + band.bottom) / 2
 
 
 def _open_grid_table(
     state: LayoutState,
+    profile: Profile,
     content: PageContent,
     lines: Sequence[_Line],
     grid: Grid,
@@ -335,11 +326,12 @@ def _open_grid_table(
     bounds: list[float],
     merged: Sequence[Box],
     over: Sequence[_Line],
-) -> tuple[TableLayout, int]:
+) -> tuple[TableLayout, int] | None:
     """A new table from a grid's first rows, and how many rows they are: a caption (its
     text goes to the title with the lines above the grid), then the header, each
     column named by every part of the header above it (``headers.column_names``),
-    the labels printed ``over`` the grid's top rule first."""
+    the labels printed ``over`` the grid's top rule first. None when the names are not
+    the profile's (``_open_table``)."""
     texts = [_cells_of_band([w for ln in b.lines for w in ln.words], bounds)[0] for b in bands]
     skip = caption_bands(grid, texts, merged)
     n = header_band_count(grid, [b.lines for b in bands], skip, bounds, content.vertical)
@@ -354,8 +346,8 @@ def _open_grid_table(
         _cells_of_band([into_cell(w) for ln in b.lines for w in ln.words], bounds)[0]
         for b in bands[: skip + n]
     ]
-    table = _open_table(state, header_rows, bounds, True, content, above, labels)
-    return table, skip + n
+    table = _open_table(state, profile, header_rows, bounds, True, content, above, labels)
+    return None if table is None else (table, skip + n)
 
 
 RUNNING_HEAD_LINES = 2  # lines above a table at the top of a page: a running head
@@ -369,29 +361,29 @@ def _lined_up(a: Sequence[float], b: Sequence[float], lines: Sequence[_Line]) ->
 
 def _open_table(
     state: LayoutState,
+    profile: Profile,
     header_rows: list[tuple[str, ...]],
     bounds: list[float],
     ruled: bool,
     content: PageContent,
     above: Sequence[_Line],
     names: Sequence[str] | None = None,
-) -> TableLayout:
+) -> TableLayout | None:
     """A new table, named by its first header row (or by ``names``, one per column, for
-    a header of several rows); the document's first table takes its title from the lines
-    ``above`` it. It becomes the open table later pages continue."""
-    index = len(state.tables) + 1
+    a header of several rows), its columns keyed by the profile (``Profile.header_keys``);
+    the document's first table takes its title from the lines ``above`` it. It becomes
+    the open table later pages continue. None, and nothing opened, when the names leave
+    one of the profile's required columns unnamed: the table is not the profile's."""
     labels = unique_labels(header_rows[0] if names is None else names)
-    table = TableLayout(index, labels, labels, content.number)
-    state.tables.append(table)
-    if index == 1:
+    keys = profile.header_keys(labels)
+    if keys is None:
+        return None
+    table = open_table(state, keys, labels, content.number)
+    if table.index == 1:
         state.title = _title_above(list(above))
     state.layout = _Layout(table, bounds, ruled)
     state.header_rows = header_rows
     return table
-
-
-def _words(band: _Band) -> list[Word]:
-    return [w for ln in band.lines for w in ln.words]
 
 
 def _line_mid(line: _Line) -> float:
@@ -417,20 +409,26 @@ def _on_rows(words: Sequence[Word], grid: Grid) -> int:
     return len({sum(1 for y in grid.ys if y < _mid(w)) for w in words})
 
 
-def stream_rows(content: PageContent, state: LayoutState) -> Iterator[PhysicalRow]:
+def stream_rows(
+    content: PageContent, profile: Profile, state: LayoutState
+) -> Iterator[PhysicalRow]:
     """The page's unruled tables, one row per visual line. The first continues the open
     table when its columns line up with it and it repeats the open table's header or
     prints none; the others, and any other, open a table of their own."""
     lines = page_lines(content.words, content.number, state) if content.words else []
     tables = find_stream_tables(lines, content.horizontal)
+    read = False
     for t_index, found in enumerate(tables):
-        yield from _stream_table_rows(content, state, found, first=t_index == 0)
-    if tables:
+        rows = list(_stream_table_rows(content, profile, state, found, first=t_index == 0))
+        read = read or bool(rows)
+        yield from rows
+    if read:
         state.last_page_with_rows = content.number
 
 
 def _stream_table_rows(
     content: PageContent,
+    profile: Profile,
     state: LayoutState,
     found: StreamTable,
     first: bool,
@@ -465,34 +463,17 @@ def _stream_table_rows(
             lines = [*found.header[n:], *found.lines]
             rows = row_groups(lines, bounds, found.numeric)
     else:
-        table = _open_table(
-            state, header_rows, bounds, False, content, found.above, names=found.names
+        opened = _open_table(
+            state, profile, header_rows, bounds, False, content, found.above, found.names
         )
-    for line, texts in zip(header, header_rows, strict=True):
-        yield PhysicalRow(
-            table=table.index,
-            page=content.number,
-            bbox=(bounds[0], line.top, bounds[-1], line.bottom),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=tuple(False for _ in texts),
-            kind="header",
-            word_ids=word_ids(line.words),
-        )
+        if opened is None:  # not the profile's table
+            return
+        table = opened
+    heads = [
+        (line.top, line.bottom, (texts, tuple(False for _ in texts)), line.words)
+        for line, texts in zip(header, header_rows, strict=True)
+    ]
+    yield from rows_of_kind("header", heads, bounds, table.index, content.number)
     last = len(rows) - 1
-    for k, row in enumerate(rows):
-        words = [w for ln in row for w in ln.words]
-        texts, italic = _cells_of_band(words, bounds)
-        yield PhysicalRow(
-            table=table.index,
-            page=content.number,
-            bbox=(bounds[0], row[0].top, bounds[-1], row[-1].bottom),
-            columns=tuple(bounds),
-            cells=texts,
-            italic=italic,
-            kind="body",
-            first_on_page=k == 0,
-            last_on_page=k == last,
-            open_bottom=k == last,
-            word_ids=word_ids(words),
-        )
+    bands = [_Band(row[0].top, row[-1].bottom, k == last, row) for k, row in enumerate(rows)]
+    yield from body_rows(bands, content.horizontal, bounds, table.index, content.number)
