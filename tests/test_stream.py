@@ -10,9 +10,9 @@ import pytest
 
 from pipeline.layout.engine import _Band, _Line
 from pipeline.layout.headers import join_header_rows
+from pipeline.layout.ruled import split_by_baselines
 from pipeline.layout.stream import (
     aligned_separators,
-    band_rows,
     blocks,
     body_start,
     column_bounds,
@@ -20,7 +20,6 @@ from pipeline.layout.stream import (
     find_stream_tables,
     gutter,
     header_cells,
-    holds_several_rows,
     is_numeric,
     row_groups,
     separators,
@@ -270,9 +269,8 @@ def test_two_columns_of_prose_have_a_gutter_a_table_has_none() -> None:
 def test_a_band_whose_figures_repeat_in_a_column_holds_several_rows() -> None:
     bounds = [40.0, 120.0, 220.0, 320.0]
     rows = _rows(BODY[:3])
-    assert holds_several_rows(rows, bounds)
     band = _Band(95.0, 140.0, False, rows, ruled=True)
-    pieces = band_rows(band, bounds)
+    pieces = split_by_baselines([band], bounds, lambda w: w)
     assert [len(b.lines) for b in pieces] == [1, 1, 1]
     assert not any(b.ruled for b in pieces)
     assert pieces[0].top == 95.0 and pieces[-1].bottom == 140.0
@@ -286,7 +284,8 @@ def test_a_wrapped_cell_is_one_row() -> None:
         ),
         _line(112, _cell(50, "Coast", 112), _right(300, "2018", 112)),
     ]
-    assert not holds_several_rows(wrapped, bounds)
+    band = _Band(95.0, 125.0, False, wrapped, ruled=True)
+    assert len(split_by_baselines([band], bounds, lambda w: w)) == 1
 
 
 def test_fills_are_not_drawn_columns() -> None:

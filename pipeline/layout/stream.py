@@ -36,7 +36,6 @@ from pipeline.layout.engine import (
     CellEdges,
     Word,
     WordRun,
-    _Band,
     _cells_of_band,
     _crosses,
     _group_lines,
@@ -541,38 +540,6 @@ def body_start(lines: Sequence[_Line], bounds: Sequence[float]) -> tuple[int, se
         evidence = [i for i, ln in enumerate(lines) if is_evidence(ln)]
         return (evidence[1] if len(evidence) > 1 else min(1, len(lines) - 1)), numeric
     return next((i for i, cells in enumerate(rows) if _is_data(cells, numeric)), 0), numeric
-
-
-def holds_several_rows(lines: Sequence[_Line], bounds: Sequence[float]) -> bool:
-    """Lines one rule encloses are several rows, not one row's wrapped cells, when
-    figures repeat in a column: a column with a figure on three of the lines, or two
-    columns with figures on two. A wrapped cell never breaks one figure into two; a
-    frame drawn around an unruled body (a header ruled, then 22 records in one box)
-    repeats them on every row."""
-    if len(lines) < 2:
-        return False
-    rows = [_cells_of_band(ln.words, bounds)[0] for ln in lines]
-    counts = [sum(1 for r in rows if is_numeric(r[k])) for k in range(len(bounds) - 1)]
-    return max(counts) >= 3 or sum(1 for n in counts if n >= 2) >= 2
-
-
-def band_rows(band: _Band, bounds: Sequence[float]) -> list[_Band]:
-    """A ruled band that ``holds_several_rows``, cut into one row per visual line (the
-    pieces are not ruled apart, so no merged cell is inferred between them), its words
-    ``pinned`` to their columns; any other band as it is."""
-    if not holds_several_rows(band.lines, bounds):
-        return [band]
-    last = len(band.lines) - 1
-    return [
-        _Band(
-            band.top if k == 0 else line.top - 0.5,
-            band.bottom if k == last else line.bottom + 0.5,
-            band.open_bottom and k == last,
-            [_Line(pinned(line, bounds), line.top, line.bottom)],
-            ruled=False,
-        )
-        for k, line in enumerate(band.lines)
-    ]
 
 
 def pinned(line: _Line, bounds: Sequence[float]) -> list[Word]:
