@@ -371,10 +371,11 @@ def with_marks_of(words: Sequence[OcrWord], second: Sequence[OcrWord]) -> list[O
 
     Why: in the three-language reading, a capital's accent is lost. The English model
     has no "É" at all (nor "À", "Ç"...), and Tesseract keeps its reading of a French word
-    where it is surer of it ("États" read "Etats" 13 times on the French scan, and "à"
-    read "a"); and on the second line of a cell, Tesseract's line finder gives the
-    accent above a capital to the line above ("États-Unis" under "Washington D. C.,"),
-    so that even the French model, reading the line, never sees it. The French model
+    where it is surer of it (an "É" lost 10 times on the French scan, in "États-Unis",
+    "États", "Égypte", "Échange"; "à" read "a" twice); and on the second line of a cell,
+    Tesseract's line finder gives the accent above a capital to the line above
+    ("États-Unis" under "Washington D. C.,"), so that even the French model, reading the
+    line, never sees it. The French model
     alone, reading every piece of text without lines (``SPARSE_TEXT``), sees them. It
     reads other things worse (a date "3-4" as "8-4", "Asunción" as "Asunciôn"), so only
     the accents it adds are taken, nothing it would change or take away: no dictionary
