@@ -48,6 +48,8 @@ class Language:
     """Everything the parsers need to know about one language."""
 
     code: str  # ISO 639-1, as report.json gives it
+    tesseract: str  # the name of Tesseract's model for it (ISO 639-2/T): eng, fra, spa
+    accented: bool  # its words carry accents, which OCR reads best in its own model
     months: Mapping[str, int]  # folded names and abbreviations (a trailing dot is dropped)
     range_words: frozenset[str]  # join the two ends of a range, like a dash
     opening_words: Mapping[str, str]  # word before the start -> the range word it needs
@@ -67,6 +69,8 @@ _DMY_RANGES = frozenset({("D", "DMY"), ("DM", "DMY"), ("DMY", "DMY")})
 
 ENGLISH = Language(
     code="en",
+    tesseract="eng",
+    accented=False,
     months=_months(
         "january jan, february feb, march mar, april apr, may, june jun, july jul, "
         "august aug, september sep sept, october oct, november nov, december dec"
@@ -121,6 +125,8 @@ ENGLISH = Language(
 
 FRENCH = Language(
     code="fr",
+    tesseract="fra",
+    accented=True,
     months=_months(
         "janvier janv, février févr fév, mars, avril avr, mai, juin, juillet juil, août, "
         "septembre sept, octobre oct, novembre nov, décembre déc"
@@ -140,6 +146,8 @@ FRENCH = Language(
 
 SPANISH = Language(
     code="es",
+    tesseract="spa",
+    accented=True,
     months=_months(
         "enero ene, febrero feb, marzo mar, abril abr, mayo may, junio jun, julio jul, "
         "agosto ago, septiembre setiembre sep sept set, octubre oct, noviembre nov, "

@@ -6,7 +6,10 @@ greyscale, levelled (``scan_image.skew_angle``), its ruling lines found and pain
 (``scan_image.ruling_segments``), and read by Tesseract through pytesseract: word boxes
 with a confidence each (its TSV output), in English, French and Spanish at once. A page
 read with doubt is asked Tesseract's orientation detection, and read again turned
-upright when it was fed in at 90 or 180 degrees.
+upright when it was fed in at 90 or 180 degrees. A page in French or Spanish is read a
+second time in its own language alone, for the accents the first reading lost
+(``with_marks_of``); and every dash is told by its length in the image
+(``measured_dashes``), since Tesseract's models have no en dash.
 
 The result is the same ``RawPage`` a text PDF gives, so everything after reading (words,
 rules, header, columns, rows, page stitching, split-row repair) is the same code:
@@ -30,11 +33,14 @@ over the workers instead (``pipeline.parallel``, one page per task).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import dataclasses
 import functools
 import math
 import os
 import statistics
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,10 +51,14 @@ import numpy.typing as npt
 
 from pipeline.errors import InputError
 from pipeline.model import OcrStats
+from pipeline.normalise.detect import detect_language
+from pipeline.normalise.languages import LANGUAGES as PAGE_LANGUAGES
+from pipeline.normalise.languages import Language
 from pipeline.read import Obj, RawPage
 from pipeline.read.scan_image import (
     Segment,
     dark_pixels,
+    dash_lengths,
     italic,
     ruling_segments,
     skew_angle,
@@ -73,6 +83,12 @@ WORD_GAP = 0.2  # of the size: the least space between two words Tesseract tells
 MIN_LETTER = 0.2  # of the size: the least width a letter is given
 DOUBTFUL = 75.0  # a page read with less mean confidence may have been fed in turned
 SURE_TURN = 5.0  # Tesseract's orientation confidence from which a page is turned
+PAGE_LAYOUT = 3  # Tesseract's --psm: find the page's blocks and lines, then read them
+SPARSE_TEXT = 11  # --psm: every piece of text on its own, no blocks, no lines
+SAME_WORD = 0.5  # boxes of two readings overlapping this much (of their union): one word
+EN_DASH = 0.4  # of the type size: a dash at least this long is an en dash (hyphen 0.25)
+EM_DASH = 0.8  # an em dash (en dash 0.55)
+DASHES = "-\u2013\u2014"  # hyphen-minus, en dash, em dash
 _TOUCH = 0.01  # pt: touching words, the space char between them kept in order
 
 
@@ -162,7 +178,9 @@ def _one_thread() -> Iterator[None]:
             os.environ["OMP_THREAD_LIMIT"] = old
 
 
-def tesseract_words(image: Any, languages: str, dpi: int) -> dict[str, list[Any]]:
+def tesseract_words(
+    image: Any, languages: str, dpi: int, psm: int = PAGE_LAYOUT
+) -> dict[str, list[Any]]:
     """Tesseract's TSV output as columns (``level``, ``block_num``, ``par_num``,
     ``line_num``, ``left``, ``top``, ``width``, ``height``, ``conf``, ``text``)."""
     tess = _pytesseract()
@@ -174,7 +192,7 @@ def tesseract_words(image: Any, languages: str, dpi: int) -> dict[str, list[Any]
         data: dict[str, list[Any]] = tess.image_to_data(
             image,
             lang=languages,
-            config=f"--psm 3 --dpi {dpi}",
+            config=f"--psm {psm} --dpi {dpi}",
             output_type=tess.Output.DICT,
         )
     return data
@@ -321,6 +339,104 @@ def _char(
     }
 
 
+# --------------------------------------------------------------------------- accents, dashes
+
+
+def page_language(words: Sequence[OcrWord]) -> Language | None:
+    """The language a page is written in, by its words (``normalise.detect``), or None
+    when it is too short or too mixed to tell."""
+    code = detect_language(w.text for w in words)
+    return next((lang for lang in PAGE_LANGUAGES if lang.code == code), None)
+
+
+def adds_marks(plain: str, marked: str) -> bool:
+    """Whether ``marked`` is ``plain`` with accents added and nothing else changed:
+    "Etats" -> "États", "a" -> "à"; not "Genéve" -> "Genève" (another accent), nor a
+    changed letter."""
+    if plain == marked or len(plain) != len(marked):
+        return False
+    for p, m in zip(plain, marked, strict=True):
+        if p != m:
+            base = unicodedata.normalize("NFD", m)
+            if base[0] != p or len(base) < 2:
+                return False
+    return True
+
+
+def with_marks_of(words: Sequence[OcrWord], second: Sequence[OcrWord]) -> list[OcrWord]:
+    """The page's words, each with the accents a second reading of the same pixels (in
+    the page's own language) saw on it: a word of ``second`` whose box is the word's
+    (``SAME_WORD``) and whose text is the word's with accents added (``adds_marks``)
+    gives its text.
+
+    Why: in the three-language reading, a capital's accent is lost. The English model
+    has no "É" at all (nor "À", "Ç"...), and Tesseract keeps its reading of a French word
+    where it is surer of it (an "É" lost 10 times on the French scan, in "États-Unis",
+    "États", "Égypte", "Échange"; "à" read "a" twice); and on the second line of a cell,
+    Tesseract's line finder gives the accent above a capital to the line above
+    ("États-Unis" under "Washington D. C.,"), so that even the French model, reading the
+    line, never sees it. The French model
+    alone, reading every piece of text without lines (``SPARSE_TEXT``), sees them. It
+    reads other things worse (a date "3-4" as "8-4", "Asunción" as "Asunciôn"), so only
+    the accents it adds are taken, nothing it would change or take away: no dictionary
+    decides, the second reading's model saw the mark in the image."""
+    by_middle = sorted(second, key=lambda o: (o.top + o.bottom) / 2)
+    middles = [(o.top + o.bottom) / 2 for o in by_middle]
+    out: list[OcrWord] = []
+    for w in words:
+        lo, hi = bisect.bisect_left(middles, w.top), bisect.bisect_right(middles, w.bottom)
+        same = [o for o in by_middle[lo:hi] if _overlap(w, o) >= SAME_WORD]
+        marked = next((o.text for o in same if adds_marks(w.text, o.text)), None)
+        out.append(dataclasses.replace(w, text=marked) if marked else w)
+    return out
+
+
+def _overlap(a: OcrWord, b: OcrWord) -> float:
+    """Intersection over union of two words' boxes."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if w <= 0 or h <= 0:
+        return 0.0
+    area = (a.x1 - a.x0) * (a.bottom - a.top) + (b.x1 - b.x0) * (b.bottom - b.top)
+    return w * h / (area - w * h)
+
+
+def dash_of_length(length: float) -> str:
+    """The dash a bar of this length (in type sizes) is: hyphen, en dash or em dash."""
+    if length < EN_DASH:
+        return "-"
+    return "\u2013" if length < EM_DASH else "\u2014"
+
+
+def measured_dashes(
+    words: Sequence[OcrWord], ink: npt.NDArray[np.bool_], scale: float
+) -> list[OcrWord]:
+    """The page's words, each dash told by its length in the image
+    (``scan_image.dash_lengths``): Tesseract's English, French and Spanish models have
+    a hyphen and an em dash but no en dash, and read "2–3 août" as "2-3 août". A word
+    whose dashes the ink does not show one for one (a slash or a letter taken for a
+    dash, a dash lost) is left as Tesseract read it."""
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    measured: dict[int, OcrWord] = {}
+    for line_words in lines.values():
+        baseline, size = _baseline_and_size(line_words)
+        for w in line_words:
+            wanted = sum(ch in DASHES for ch in w.text)
+            if not wanted:
+                continue
+            lengths = dash_lengths(
+                ink, (w.x0 / scale, w.x1 / scale), baseline / scale, size / scale
+            )
+            if len(lengths) != wanted:
+                continue
+            told = iter(dash_of_length(length) for length in lengths)
+            text = "".join(next(told) if ch in DASHES else ch for ch in w.text)
+            measured[id(w)] = dataclasses.replace(w, text=text)
+    return [measured.get(id(w), w) for w in words]
+
+
 def rule_objects(segments: Sequence[Segment], scale: float) -> list[Obj]:
     """The ruling lines found in the image as the line objects a text PDF's rules are."""
     out: list[Obj] = []
@@ -429,13 +545,45 @@ class PageScanner:
         dark = dark_pixels(gray)
         segments, rules = ruling_segments(dark, round(MIN_RULE_INCHES * dpi))
         clean = without_specks(without_rules(gray, rules), dark & ~rules, dpi / 72)
+        page = Image.fromarray(clean)
+        ink = dark_pixels(clean)
+        words = ocr_words(
+            self._tesseract(page, self.settings.languages, dpi, name, pageno), scale, ink
+        )
+        language = page_language(words)
+        if language is not None and language.accented:
+            words = self._with_accents(page, words, language, scale, name, pageno)
+        return _Reading(measured_dashes(words, ink, scale), segments, angle)
+
+    def _with_accents(
+        self,
+        image: Any,
+        words: list[OcrWord],
+        language: Language,
+        scale: float,
+        name: str,
+        pageno: int,
+    ) -> list[OcrWord]:
+        """The words with the accents that the page's own language's model, reading the
+        page again as sparse text, saw on them (``with_marks_of``); as they are where
+        that model is not among the languages asked for."""
+        if language.tesseract not in self.settings.languages.split("+"):
+            return words
+        data = self._tesseract(
+            image, language.tesseract, round(72 / scale), name, pageno, SPARSE_TEXT
+        )
+        return with_marks_of(words, ocr_words(data, scale))
+
+    @staticmethod
+    def _tesseract(
+        image: Any, languages: str, dpi: int, name: str, pageno: int, psm: int = PAGE_LAYOUT
+    ) -> dict[str, list[Any]]:
+        """``tesseract_words``, its failure the input's one-line reason."""
         try:
-            data = tesseract_words(Image.fromarray(clean), self.settings.languages, dpi)
+            return tesseract_words(image, languages, dpi, psm)
         except Exception as exc:  # pytesseract's TesseractError: Tesseract's own message
             reason = str(exc).strip().splitlines()[-1][:120] if str(exc).strip() else type(exc)
             raise InputError(name, f"Tesseract failed ({reason})", pageno) from None
-        ink = dark_pixels(clean)
-        return _Reading(ocr_words(data, scale, ink), segments, angle)
 
 
 @dataclass(frozen=True)
