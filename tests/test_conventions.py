@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -97,3 +98,25 @@ def test_csv_bom_for_excel_keeps_the_package_valid(tmp_path: Path) -> None:
         assert next(csv.reader(f))[0] == "event_id"
     report = frictionless.validate(bom / "datapackage.json")
     assert report.valid, report.flatten(["type", "fieldName", "note"])[:5]
+
+
+def test_no_merge_conflict_markers_are_left_in_the_repository() -> None:
+    """A merge once committed its markers into the README: nothing runs the README, so
+    no other test saw them. (A line of seven "=" alone is a Markdown heading's rule.)"""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.split()
+    if not tracked:  # not a git checkout (an sdist): nothing to check
+        return
+    marker = re.compile(r"^(<{7}|>{7}) ", re.M)
+    found = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in {".pdf", ".parquet", ".png", ".xlsx", ".docx"} or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        found += [f"{name}:{text[: m.start()].count(chr(10)) + 1}" for m in marker.finditer(text)]
+    assert found == []
