@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.errors import InputError
+from pipeline.glyphs import Glyphs
 from pipeline.model import OcrStats
 from pipeline.read import Obj, RawPage
 from pipeline.read.scan_image import (
@@ -97,7 +98,7 @@ class OcrSettings:
             return False
         if self.mode == "always":
             return True
-        return raw.images > 0 and not any(c["text"].strip() for c in raw.chars)
+        return raw.images > 0 and bool(raw.chars.blank.all())
 
 
 # --------------------------------------------------------------------------- Tesseract
@@ -405,7 +406,7 @@ class PageScanner:
             width=width,
             height=height,
             rotation=raw.rotation,
-            chars=chars_of_words(words),
+            chars=Glyphs.from_dicts(chars_of_words(words)),
             lines=rule_objects(reading.segments, scale),
             images=raw.images,
             ocr=OcrStats(
