@@ -40,7 +40,7 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError
-from pipeline.glyphs import Glyphs, floats
+from pipeline.glyphs import Floats, Glyphs, Ints, floats
 from pipeline.read import Obj, PageBudget, RawPage, plumber
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -316,7 +316,7 @@ def _unchecked(binding: Any, restype: Any) -> Any:
     return raw
 
 
-_GET_OBJECT = _unchecked(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_OBJECT_AT = _unchecked(pdfium_c.FPDFText_GetTextObject, ctypes.c_size_t)  # 0: none
 _GET_UNICODE = _unchecked(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
 _GET_ORIGIN = _unchecked(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
 _GET_LOOSE_BOX = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
@@ -488,7 +488,6 @@ class _CharReader:
         self.matrix_ref = ctypes.c_void_p(ctypes.addressof(self.matrix))
         self.ends: dict[int, int] = {}  # text object -> the index after its last char
         self.ligatures: list[tuple[int, _FontInfo]] = []  # chars of two letters or more
-        self.style_index: dict[int, int] = {}  # a style's place in the page's styles
 
     def style(self, obj: int, i: int, text: str) -> _Style:
         """The text object's style, found from its first char (index ``i``)."""
@@ -511,105 +510,131 @@ class _CharReader:
         x from the origin and the loose box's right edge, one advance further (or, where
         that edge is the ink's, the font's width: ``_fallback_advance``).
 
-        The loop asks PDFium, per char, for its text object, origin and loose box (its
-        Unicode comes with the page's text, ``_page_text``) and keeps those numbers;
-        the boxes are then computed for the whole page at once (``_boxes``)."""
+        In passes over the page, each a tight loop making one call into PDFium per char
+        (a call costs more than the Python around it): every char's text object (which
+        tells the chars PDFium generated, and the runs of one object), the origins of the
+        chars kept, the loose boxes of those that start a glyph. The Unicode comes with
+        the page's text (``_page_text``); the boxes are computed for the page at once
+        (``_boxes``)."""
         textpage, tp = self.textpage, self.tp
         n = max(pdfium_c.FPDFText_CountChars(textpage), 0)
-        page_text = _page_text(textpage, tp, n)
-        origin = (ctypes.c_double * 2)()
-        ox_ref = ctypes.c_void_p(ctypes.addressof(origin))
-        oy_ref = ctypes.c_void_p(ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double))
-        box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
-        box_ref = ctypes.c_void_p(ctypes.addressof(box))
-        get_object, get_unicode, get_origin = _GET_OBJECT, _GET_UNICODE, _GET_ORIGIN
-        get_loose_box, is_generated = _GET_LOOSE_BOX, _IS_GENERATED
-        # per char kept: its text, origin, advance (per unit of size) and style; a space
-        # put back (``_real_spaces``) copies the char before it (``copies``)
-        texts: list[str] = []
-        xs: list[float] = []
-        ys: list[float] = []
-        advs: list[float] = []
-        style_of: list[int] = []
-        copies: list[tuple[int, int]] = []
+        codes, letters = _codes(textpage, tp, n)
+        get_object = _OBJECT_AT
+        objects = np.fromiter((get_object(tp, i) for i in range(n)), np.uint64, n)
+        # a char PDFium generated: a line break or a space (between text objects, with
+        # no object; inside one, at a wide gap, with the object). A generated space
+        # after a text object's chars is a space glyph it may have dropped
+        # (``_real_spaces``)
+        made = [
+            i
+            for i in np.flatnonzero(codes == 0x20).tolist()
+            if not objects[i] or _IS_GENERATED(tp, i) == 1
+        ]
+        shown = objects != 0
+        shown[made] = False
+        kept = np.flatnonzero(shown)
+        if not len(kept):
+            return Glyphs.empty()
+        # the runs of one text object: their first char's position in ``kept``
+        kept_objects = objects[kept]
+        starts = np.flatnonzero(np.concatenate(([True], kept_objects[1:] != kept_objects[:-1])))
+        run_of = np.cumsum(np.isin(np.arange(len(kept)), starts)) - 1
+        xs, ys = _origins(tp, kept.tolist())
+        # a second letter of the glyph before (same object, same origin): a ligature
+        # PDFium reads as its letters ("ti", U+FB06 as "st"), one char with all of them
+        # for pdfminer, so one char here too
+        ox, oy = floats(xs), floats(ys)
+        heads = np.ones(len(kept), dtype=bool)
+        heads[1:] = ~((run_of[1:] == run_of[:-1]) & (ox[1:] == ox[:-1]) & (oy[1:] == oy[:-1]))
         styles: list[_Style] = []
-        append_text, append_x, append_y = texts.append, xs.append, ys.append
-        append_adv, append_style = advs.append, style_of.append
-        run_obj: int | None = None  # the text object of the chars at the end of ``texts``
-        run_start = 0
-        suspect = False  # PDFium put a space of its own after them
-        style: _Style | None = None
-        k = -1  # the style's index in ``styles``
-        last_x = last_y = float("nan")  # the origin of the last char in ``texts``
-        for i in range(n):
-            obj = get_object(tp, i)
-            if page_text is None:
-                code = get_unicode(tp, i)
-            else:
-                letter = page_text[i]
-                # U+FFFE: PDFium's text for a char without Unicode or a line-end hyphen
-                code = ord(letter) if letter != "\ufffe" else get_unicode(tp, i)
-            # a char PDFium generated: a line break or a space (between text objects,
-            # with no object; inside one, at a wide gap, with the object)
-            if obj is None or (code == 0x20 and is_generated(tp, i) == 1):
-                suspect = suspect or code == 0x20
-                continue
-            text = "-" if code == _HYPHEN_MARK else chr(code) if code else ""
-            if obj != run_obj:
-                if suspect and run_obj is not None:
-                    spaces = _real_spaces(run_obj, textpage, "".join(texts[run_start:]))
-                    _copy_last(spaces, texts, xs, ys, advs, style_of, copies)
-                if run_obj is not None:
-                    self.ends[run_obj] = len(texts)
-                run_obj, run_start, suspect = obj, len(texts), False
-                style = self.style(obj, i, text)
-                k = self.style_index.setdefault(id(style), len(styles))
-                if k == len(styles):
-                    styles.append(style)
-                # the object's constants, as locals for its chars
-                info, loose, scale = style.info, style.loose, style.scale
-                inked, widths = info.measures.inked, info.measures.widths
-            get_origin(tp, i, ox_ref, oy_ref)
-            origin_x = origin[0]
-            origin_y = origin[1]
-            if origin_x == last_x and origin_y == last_y and len(texts) > run_start:
-                # a second letter of the glyph before: a ligature PDFium reads as its
-                # letters ("ti", U+FB06 as "st"), one char with all of them for
-                # pdfminer, so one char here too
-                texts[-1] += text
-                if len(texts[-1]) == 2:
-                    self.ligatures.append((len(texts) - 1, info))
-                continue
-            last_x, last_y = origin_x, origin_y
-            adv = -1.0
-            if loose:
-                get_loose_box(tp, i, box_ref)
-                right = box[2]
-                ink = inked.get(code)
-                if ink is None:
-                    ink = inked[code] = _ink_reaches(textpage, i, right)
-                if not ink:
-                    adv = (right - origin_x) / scale
-            if adv < 0:
-                adv = widths.get(code, -1.0)
-                if adv < 0:
-                    assert style is not None
-                    adv = widths[code] = _fallback_advance(
-                        info.handle, code, textpage, i, (origin_x, origin_y), style.own
-                    )
-            append_text(text)
-            append_x(origin_x)
-            append_y(origin_y)
-            append_adv(adv)
-            append_style(k)
-        if suspect and run_obj is not None:
-            spaces = _real_spaces(run_obj, textpage, "".join(texts[run_start:]))
-            _copy_last(spaces, texts, xs, ys, advs, style_of, copies)
-        if run_obj is not None:
-            self.ends[run_obj] = len(texts)
+        style_index: dict[int, int] = {}
+        run_style: list[int] = []
+        for obj, first in zip(kept_objects[starts].tolist(), kept[starts].tolist(), strict=True):
+            style = self.style(obj, first, letters[first])
+            run_style.append(style_index.setdefault(id(style), len(styles)))
+            if run_style[-1] == len(styles):
+                styles.append(style)
+        head_at = np.flatnonzero(heads)
+        head_kept = kept[head_at].tolist()
+        texts = [letters[i] for i in head_kept]
+        out_of = np.cumsum(heads) - 1  # the glyph each kept char belongs to
+        for k in np.flatnonzero(~heads).tolist():
+            at = int(out_of[k])
+            texts[at] += letters[kept[k]]
+            if len(texts[at]) == 2:
+                self.ligatures.append((at, styles[run_style[run_of[k]]].info))
+        style_of = np.asarray(run_style, dtype=np.int64)[run_of[head_at]]
+        ox, oy = ox[head_at], oy[head_at]
+        advs = self._advances(head_kept, codes[head_kept], ox, oy, style_of, styles)
+        # each run's end among the glyphs, and there the spaces PDFium left out
+        last_kept = np.append(starts[1:], len(kept)) - 1
+        ends = (out_of[last_kept] + 1).tolist()
+        suspect = _runs_before(kept, made, starts)
+        run_objects = kept_objects[starts].tolist()
+        order: list[int] = []  # glyphs, and after a run its spaces put back
+        copies: list[int] = []  # where those spaces are in ``order``
+        begin = 0
+        for r, end in enumerate(ends):
+            order.extend(range(begin, end))
+            if r in suspect:
+                count = _real_spaces(run_objects[r], textpage, "".join(texts[begin:end]))
+                copies.extend(range(len(order), len(order) + count))
+                order.extend([end - 1] * count)
+            self.ends[run_objects[r]] = len(order)
+            begin = end
+        # (after the spaces: PDFium's text of a text object spells its ligatures)
         for at, font in self.ligatures:
             texts[at] = _as_pdfminer_reads(texts[at], font.font)
-        return _boxes(texts, xs, ys, advs, style_of, copies, styles, self.ctm)
+        return _boxes(texts, order, copies, ox, oy, advs, style_of, styles, self.ctm)
+
+    def _advances(
+        self,
+        glyphs: list[int],
+        codes: Ints,
+        ox: Floats,
+        oy: Floats,
+        style_of: Ints,
+        styles: list[_Style],
+    ) -> Floats:
+        """Each glyph's advance per unit of size: from its loose box's right edge, one
+        advance from the origin, where the font gives loose boxes and the glyph's ink
+        does not reach past that edge (measured once per font and code); otherwise the
+        font's width (``_fallback_advance``, once per font and code, from its first
+        glyph in the page's order). ``glyphs`` are the glyphs' char indices."""
+        textpage = self.textpage
+        advs = np.full(len(glyphs), -1.0)
+        loose = np.flatnonzero(np.asarray([s.loose for s in styles], dtype=bool)[style_of])
+        if len(loose):
+            rights = floats(_loose_rights(self.tp, [glyphs[j] for j in loose.tolist()]))
+            # whether the ink reaches the right edge: per font (its measures) and code
+            fonts: dict[int, _Measures] = {}
+            font_of = [fonts.setdefault(id(s.info.measures), s.info.measures) for s in styles]
+            number = {id(m): k for k, m in enumerate(fonts.values())}
+            font_numbers = np.asarray([number[id(m)] for m in font_of], dtype=np.int64)
+            key = (font_numbers[style_of[loose]] << 32) | codes[loose]
+            pairs, first, which = np.unique(key, return_index=True, return_inverse=True)
+            measures = list(fonts.values())
+            ink = []
+            for pair, j in zip(pairs.tolist(), first.tolist(), strict=True):
+                inked, code = measures[pair >> 32].inked, pair & 0xFFFFFFFF
+                if code not in inked:
+                    inked[code] = _ink_reaches(textpage, glyphs[loose[j]], float(rights[j]))
+                ink.append(inked[code])
+            scale = np.asarray([s.scale for s in styles])[style_of[loose]]
+            from_box = (rights - ox[loose]) / scale
+            advs[loose] = np.where(np.asarray(ink, dtype=bool)[which], -1.0, from_box)
+        for j in np.flatnonzero(advs < 0).tolist():
+            style = styles[style_of[j]]
+            info, code = style.info, int(codes[j])
+            widths = info.measures.widths
+            adv = widths.get(code, -1.0)
+            if adv < 0:
+                origin = (float(ox[j]), float(oy[j]))
+                adv = widths[code] = _fallback_advance(
+                    info.handle, code, textpage, glyphs[j], origin, style.own
+                )
+            advs[j] = adv
+        return advs
 
     def with_blanks(self, chars: Glyphs, blanks: list[_Blank]) -> Glyphs:
         """The chars with a blank (a space) where each text object PDFium's text page
@@ -758,25 +783,62 @@ def _real_spaces(obj: int, textpage: Any, shown: str) -> int:
     return len(text) - len(shown)
 
 
-def _copy_last(
-    count: int,
-    texts: list[str],
-    xs: list[float],
-    ys: list[float],
-    advs: list[float],
-    style_of: list[int],
-    copies: list[tuple[int, int]],
-) -> None:
-    """``count`` spaces after the last char read, each a copy of it with no width
-    (``_boxes`` gives it its box)."""
-    last = len(texts) - 1
-    for _ in range(count):
-        copies.append((len(texts), last))
-        texts.append(" ")
-        xs.append(xs[last])
-        ys.append(ys[last])
-        advs.append(advs[last])
-        style_of.append(style_of[last])
+def _codes(textpage: Any, tp: Any, n: int) -> tuple[Ints, list[str]]:
+    """Each char's Unicode and its text: a line-end hyphen PDFium marks 0x02 is "-", a
+    char without Unicode has no text."""
+    page_text = _page_text(textpage, tp, n)
+    if page_text is None:
+        codes = np.asarray([_GET_UNICODE(tp, i) for i in range(n)], dtype=np.int64)
+        odd = list(range(n))
+        letters = [""] * n
+    else:
+        points = page_text.encode("utf-32-le", "surrogatepass")
+        codes = np.frombuffer(points, dtype=np.uint32).astype(np.int64)
+        # U+FFFE: PDFium's text for a char without Unicode or a line-end hyphen
+        odd = np.flatnonzero(codes == 0xFFFE).tolist()
+        codes[odd] = [_GET_UNICODE(tp, i) for i in odd]
+        letters = list(page_text)
+    for i in odd:
+        code = int(codes[i])
+        letters[i] = "-" if code == _HYPHEN_MARK else chr(code) if code else ""
+    return codes, letters
+
+
+def _origins(tp: Any, chars: list[int]) -> tuple[list[float], list[float]]:
+    """The origin of each of ``chars`` (indices), a call each."""
+    origin = (ctypes.c_double * 2)()
+    ox_ref = ctypes.c_void_p(ctypes.addressof(origin))
+    oy_ref = ctypes.c_void_p(ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double))
+    get_origin = _GET_ORIGIN
+    xs: list[float] = []
+    ys: list[float] = []
+    append_x, append_y = xs.append, ys.append
+    for i in chars:
+        get_origin(tp, i, ox_ref, oy_ref)
+        append_x(origin[0])
+        append_y(origin[1])
+    return xs, ys
+
+
+def _loose_rights(tp: Any, chars: list[int]) -> list[float]:
+    """The right edge of the loose box of each of ``chars`` (indices), a call each."""
+    box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    box_ref = ctypes.c_void_p(ctypes.addressof(box))
+    get_loose_box = _GET_LOOSE_BOX
+    rights: list[float] = []
+    append = rights.append
+    for i in chars:
+        get_loose_box(tp, i, box_ref)
+        append(box[2])
+    return rights
+
+
+def _runs_before(kept: Ints, made: list[int], starts: Ints) -> set[int]:
+    """The runs (by their place in ``starts``) followed by a space PDFium generated,
+    before the next run starts (``made``: where those spaces are among all chars)."""
+    last = np.searchsorted(kept, made, side="left") - 1  # the last char kept before
+    runs = np.searchsorted(starts, last[last >= 0], side="right") - 1
+    return set(runs.tolist())
 
 
 def _page_text(textpage: Any, tp: Any, n: int) -> str | None:
@@ -803,35 +865,34 @@ def _page_text(textpage: Any, tp: Any, n: int) -> str | None:
 
 def _boxes(
     texts: list[str],
-    xs: list[float],
-    ys: list[float],
-    advs: list[float],
-    style_of: list[int],
-    copies: list[tuple[int, int]],
+    order: list[int],
+    copies: list[int],
+    ox: Floats,
+    oy: Floats,
+    advs: Floats,
+    style_of: Ints,
     styles: list[_Style],
     ctm: Matrix,
 ) -> Glyphs:
-    """pdfminer's box of every char, from its origin, advance and style, for the whole
+    """pdfminer's box of every glyph, from its origin, advance and style, for the whole
     page at once: from the origin, ``descent`` to ``descent + size`` up (along the
     char matrix) and one advance across, in pdfplumber's coordinates. Each value is
     computed term for term in the order a char at a time would (numpy's float64
-    arithmetic is Python's), so the boxes are the same to the last bit; a space put
-    back (``copies``) is its char's box from its right edge, zero wide."""
+    arithmetic is Python's), so the boxes are the same to the last bit. The chars are
+    the glyphs in ``order``; a space put back (at ``copies``) is a copy of the glyph
+    before it, a blank from its right edge, zero wide."""
     if not texts:
         return Glyphs.empty()
     ca, cb, cc, cd, ce, cf = ctm
     level = cb == 0 and cc == 0 and ca > 0  # a page without /Rotate
-    k = np.asarray(style_of, dtype=np.int64)
 
     def per_style(values: list[Any], dtype: Any = np.float64) -> Any:
-        return np.asarray(values, dtype=dtype)[k]
+        return np.asarray(values, dtype=dtype)[style_of]
 
     a, b = per_style([s.a for s in styles]), per_style([s.b for s in styles])
     size = per_style([s.size for s in styles])
-    bottom_x, bottom_y = (
-        per_style([s.bottom_x for s in styles]),
-        per_style([s.bottom_y for s in styles]),
-    )
+    bottom_x = per_style([s.bottom_x for s in styles])
+    bottom_y = per_style([s.bottom_y for s in styles])
     top_x, top_y = per_style([s.top_x for s in styles]), per_style([s.top_y for s in styles])
     flat = per_style([level and s.flat for s in styles], np.bool_)
     top_first = per_style([s.top_first for s in styles], np.bool_)
@@ -839,8 +900,7 @@ def _boxes(
     matrix_b = per_style([np.nan if s.upright else s.matrix[1] for s in styles])
     names: dict[str, int] = {}
     font = per_style([names.setdefault(s.info.name, len(names)) for s in styles], np.int64)
-    ox, oy, adv = floats(xs), floats(ys), floats(advs)
-    across = a * adv * size
+    across = a * advs * size
     # set left to right along the page's x: x from the origin and the advance, y from
     # the origin's alone
     left = ca * ox + ce
@@ -854,29 +914,30 @@ def _boxes(
     py = cb * ox + cd * oy + cf
     x0, y0 = px + bottom_x, py + bottom_y
     x1 = px + across + top_x
-    y1 = py + b * adv * size + top_y
+    y1 = py + b * advs * size + top_y
     lower = y0 < y1
     top = np.where(flat, flat_top, np.where(lower, y0, y1))
     bottom = np.where(flat, flat_bottom, np.where(lower, y1, y0))
     lefter = x0 < x1
     x_left = np.where(flat, left, np.where(lefter, x0, x1))
     x_right = np.where(flat, flat_right, np.where(lefter, x1, x0))
-    if copies:
-        at, source = np.asarray(copies, dtype=np.int64).T
-        x_left[at] = x_right[source]
-        x_right[at] = x_right[source]
-        top[at], bottom[at] = top[source], bottom[source]
+    at = np.asarray(order, dtype=np.int64)
+    x_left, x_right, top, bottom = x_left[at], x_right[at], top[at], bottom[at]
+    chars = [texts[i] for i in order]
+    for c in copies:
+        chars[c] = " "
+    x_left[copies] = x_right[copies]
     return Glyphs(
-        text=texts,
+        text=chars,
         x0=x_left,
         x1=x_right,
         top=top,
         bottom=bottom,
         size=bottom - top,
-        upright=upright,
-        font=font,
+        upright=upright[at],
+        font=font[at],
         fontnames=list(names),
-        matrix_b=matrix_b,
+        matrix_b=matrix_b[at],
     )
 
 
