@@ -39,7 +39,7 @@ from pipeline.layout import (
 )
 from pipeline.layout.audit import PageAudit, audit_page
 from pipeline.model import WORDS_LEFT_OUT, Document, Extraction, OcrStats, PhysicalRow, TableLayout
-from pipeline.normalise.glyphs import repair_ligatures
+from pipeline.normalise.glyphs import has_ligatures, repair_ligatures
 from pipeline.profiles import Profile
 from pipeline.read import (
     MAX_CHARS,
@@ -304,8 +304,8 @@ def _repaired_words(words: list[Word]) -> tuple[list[Word], int]:
     how many were repaired: the one place text is repaired, so every later stage and the
     report see the same letters. pdfplumber's own ligature expansion is off, so that
     Unicode ligatures are counted here with Ghostscript's byte-swapped ones."""
-    if "".join(map(_TEXT, words)).isascii():
-        return words, 0  # (ASCII text holds no ligature glyph)
+    if not has_ligatures("".join(map(_TEXT, words))):
+        return words, 0
     out: list[Word] = []
     total = 0
     for w in words:

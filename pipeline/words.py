@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -233,7 +233,8 @@ def build_words(chars: Glyphs | Sequence[Obj], vertical: Sequence[Obj]) -> list[
     order = _overprint_order(glyphs)
     if order is not None:
         glyphs = glyphs.take(np.array(order, dtype=np.int64))
-    return without_tracking(_words(glyphs, vertical, _spaces_drawn(glyphs)))
+    words, columns = _words(glyphs, vertical, _spaces_drawn(glyphs))
+    return without_tracking(words, columns)
 
 
 def _word_order(glyphs: Glyphs) -> tuple[Ints, Ints]:
@@ -257,11 +258,23 @@ def _word_order(glyphs: Glyphs) -> tuple[Ints, Ints]:
     return order[upright[order]], line
 
 
-def _words(glyphs: Glyphs, vertical: Sequence[Obj], spaces_drawn: bool) -> list[Obj]:
+class _WordColumns(NamedTuple):
+    """The words' boxes and lengths as columns (what ``without_tracking`` looks at)."""
+
+    x0: Floats
+    x1: Floats
+    top: Floats
+    bottom: Floats
+    letters: Ints
+
+
+def _words(
+    glyphs: Glyphs, vertical: Sequence[Obj], spaces_drawn: bool
+) -> tuple[list[Obj], _WordColumns | None]:
     """The words of the page in pdfplumber's order (``build_words``), before
-    ``without_tracking``."""
+    ``without_tracking``; and their columns, unless a word was cut in pieces."""
     if not len(glyphs):
-        return []
+        return [], None
     order, line = _word_order(glyphs)
     x0, x1, top = glyphs.x0[order], glyphs.x1[order], glyphs.top[order]
     blank = glyphs.blank[order]
@@ -280,7 +293,7 @@ def _words(glyphs: Glyphs, vertical: Sequence[Obj], spaces_drawn: bool) -> list[
     x0, x1, top = x0[shown], x1[shown], top[shown]
     bottom, size = glyphs.bottom[order], glyphs.size[order]
     if not len(order):
-        return []
+        return [], None
     # a gap between two glyphs of a word that is wide for their type size
     gap = x0[1:] - x1[:-1]
     smaller = np.minimum(size[1:], size[:-1])
@@ -309,6 +322,7 @@ def _words(glyphs: Glyphs, vertical: Sequence[Obj], spaces_drawn: bool) -> list[
         word_x0.tolist(), word_x1.tolist(), word_top.tolist(), word_bottom.tolist(), strict=True
     )
     words: list[Obj] = []
+    pieces_cut = False
     for (a, b), (wx0, wx1, wtop, wbottom), font, split in zip(
         bounds, boxes, fonts, cut.tolist(), strict=True
     ):
@@ -318,6 +332,7 @@ def _words(glyphs: Glyphs, vertical: Sequence[Obj], spaces_drawn: bool) -> list[
             )
             if len(pieces) > 1:
                 words.extend(_word_of(p) for p in pieces if "".join(map(_TEXT, p)).strip())
+                pieces_cut = True
                 continue
         # (a word holds a glyph that is not blank: its text is never blank)
         words.append(
@@ -330,7 +345,10 @@ def _words(glyphs: Glyphs, vertical: Sequence[Obj], spaces_drawn: bool) -> list[
                 "fontname": fontnames[font],
             }
         )
-    return words
+    if pieces_cut:
+        return words, None
+    letters = np.diff(np.asarray(offsets)[np.append(first, len(order))])
+    return words, _WordColumns(word_x0, word_x1, word_top, word_bottom, letters)
 
 
 def _rule_across(
@@ -383,17 +401,17 @@ TRACKING = 0.3  # pt: letter gaps of one tracked run agree this closely
 TRACKED_LETTERS = 4  # a run of single letters this long shows letter spacing
 
 
-def without_tracking(words: Sequence[Obj]) -> list[Obj]:
+def without_tracking(words: Sequence[Obj], columns: _WordColumns | None = None) -> list[Obj]:
     """Letter-spaced text read as words, not letters. Wide tracking (3 pt and more: a
     "J u n e 1 2 , 2 0 1 7" date) puts every glyph further from the next than
     pdfplumber's 3 pt, so each becomes a word of its own. A run of single-glyph words on
     a line whose smallest gaps agree (the tracking, at least ``TRACKED_LETTERS`` times)
     is joined where the gap is the tracking, and cut where it is wider (the word
-    space). Runs are found on columns (``_next_letters``); only a run long enough is
-    looked at word by word."""
+    space). Runs are found on columns (``_next_letters``; ``columns``: the words' own,
+    where the caller has them); only a run long enough is looked at word by word."""
     out: list[Obj] = []
     i = 0
-    for first, last in _letter_runs(_next_letters(words)):
+    for first, last in _letter_runs(_next_letters(columns or _columns_of(words))):
         out.extend(words[i:first])
         out.extend(_joined_run(words[first : last + 1]))
         i = last + 1
@@ -401,22 +419,27 @@ def without_tracking(words: Sequence[Obj]) -> list[Obj]:
     return out
 
 
-def _next_letters(words: Sequence[Obj]) -> Bools:
-    """Per pair of neighbouring words, whether the second is a single glyph right after
-    the single glyph before it on its line (less than two type sizes away: a word space
-    and the tracking either side of it)."""
+def _columns_of(words: Sequence[Obj]) -> _WordColumns:
     n = len(words)
-    if n < 2:
-        return np.zeros(0, dtype=bool)
 
     def column(key: str) -> Floats:
         return np.fromiter((w[key] for w in words), np.float64, n)
 
-    x0, x1, top, bottom = column("x0"), column("x1"), column("top"), column("bottom")
-    single = np.fromiter((len(w["text"]) == 1 for w in words), np.bool_, n)
+    letters = np.fromiter((len(w["text"]) for w in words), np.int64, n)
+    return _WordColumns(column("x0"), column("x1"), column("top"), column("bottom"), letters)
+
+
+def _next_letters(words: _WordColumns) -> Bools:
+    """Per pair of neighbouring words, whether the second is a single glyph right after
+    the single glyph before it on its line (less than two type sizes away: a word space
+    and the tracking either side of it)."""
+    if len(words.x0) < 2:
+        return np.zeros(0, dtype=bool)
+    x0, x1, top, bottom = words.x0, words.x1, words.top, words.bottom
+    single = words.letters == 1
     gap = x0[1:] - x1[:-1]
     size = bottom[:-1] - top[:-1]
-    return (
+    linked: Bools = (
         single[:-1]
         & single[1:]
         & (np.abs(top[:-1] - top[1:]) <= 0.5)
@@ -424,6 +447,7 @@ def _next_letters(words: Sequence[Obj]) -> Bools:
         & (gap > 0)
         & (gap < 2 * size)
     )
+    return linked
 
 
 def _letter_runs(linked: Bools) -> list[tuple[int, int]]:
