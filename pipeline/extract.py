@@ -227,7 +227,7 @@ def _is_marker(c: Word, prev: Word) -> bool:
     )
 
 
-def words_from_chars(chars: Glyphs, vertical: Sequence[Word] = ()) -> list[Word]:
+def words_from_chars(chars: Glyphs | Sequence[Word], vertical: Sequence[Word] = ()) -> list[Word]:
     """The words of a page, from its chars in content-stream order: pdfplumber's word
     extraction (a word ends at a space, a gap over 3 pt or a change of font), cut again
     where a gap is a word space for the type size or a vertical rule runs between two
