@@ -22,10 +22,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import IO, TYPE_CHECKING, Any
 
 from pipeline.columns.infer import Printed
 from pipeline.datapackage import descriptor as datapackage_descriptor
@@ -33,17 +30,29 @@ from pipeline.model import Reject
 from pipeline.schema import DOCUMENTS, REJECTS, Field
 from pipeline.tables import Table
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# pyarrow (0.15 s to import) is imported where Parquet is written, not with this module:
+# the runner imports emit, and its worker processes, which write nothing, are forked
+# before the parent needs it (``runner._run_isolated``)
+
 CONTRACT_VERSION = 2
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-_ARROW: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "list": pa.list_(pa.string()),
-}
+
+def _arrow_type(field_type: str) -> pa.DataType:
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "list": pa.list_(pa.string()),
+    }
+    return types[field_type]
 
 
 def _umask() -> int:
@@ -79,7 +88,9 @@ def atomic_text(target: Path) -> Iterator[IO[str]]:
 
 
 def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
-    return pa.schema([pa.field(f.name, _ARROW[f.type], nullable=True) for f in fields])
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f.name, _arrow_type(f.type), nullable=True) for f in fields])
 
 
 def _csv_value(value: Any, safe: bool) -> str:
@@ -119,6 +130,9 @@ def write_csv(
 
 
 def write_parquet(target: Path, fields: Sequence[Field], rows: Sequence[dict[str, Any]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     schema = arrow_schema(fields)
     data = {f.name: [_arrow_value(r.get(f.name), f) for r in rows] for f in fields}
     table = pa.table(data, schema=schema)

@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 from pdfplumber.table import TableFinder
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, obj_to_edges, rect_to_edges
 
 from pipeline.errors import InputError, NoTableError
+from pipeline.glyphs import Glyphs
 from pipeline.layout import (
     Grid,
     LayoutState,
@@ -36,7 +39,7 @@ from pipeline.layout import (
 )
 from pipeline.layout.audit import PageAudit, audit_page
 from pipeline.model import WORDS_LEFT_OUT, Document, Extraction, OcrStats, PhysicalRow, TableLayout
-from pipeline.normalise.glyphs import repair_ligatures
+from pipeline.normalise.glyphs import has_ligatures, repair_ligatures
 from pipeline.profiles import Profile
 from pipeline.read import (
     MAX_CHARS,
@@ -49,7 +52,7 @@ from pipeline.read import (
     open_document,
 )
 from pipeline.read.ocr import OcrSettings, PageScanner
-from pipeline.words import Transform, build_words, turned, upright_frame
+from pipeline.words import Transform, build_words, turned, turned_glyphs, upright_frame
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +157,6 @@ class _EdgesOnly:
             *(e for r in raw.rects for e in rect_to_edges(r)),
             *(e for c in raw.curves for e in curve_to_edges(c)),
         ]
-        self.chars = raw.chars
         self.bbox = (0, 0, raw.width, raw.height)
 
 
@@ -176,18 +178,40 @@ def _grids(raw: RawPage, turn: Transform | None = None) -> list[Grid]:
 _MARKERS = frozenset("0123456789*†‡§")
 
 
-def _without_footnote_markers(chars: list[Word]) -> list[Word]:
+def _without_footnote_markers(chars: Glyphs) -> Glyphs:
     """Superscript footnote markers glued to a word ("Bali Process¹", "2017²", "Egypt*")
     would become part of the cell's text (and spoil a date): a digit or mark right after
     a letter or digit, in a smaller size, raised above its baseline, is dropped. Raised
-    letters stay ("31st" set as 31 + superscript "st" is still "31st")."""
-    kept: list[Word] = []
+    letters stay ("31st" set as 31 + superscript "st" is still "31st").
+
+    Most pages have none: the first marker of a page follows the glyph before it, so
+    where no glyph is a marker of the one before (checked on the columns), none is; a
+    page where one is goes through ``_marker_mask``, glyph by glyph."""
+    if len(chars) < 2:
+        return chars
+    size, bottom = chars.size, chars.bottom
+    marks = chars.among(_MARKERS)
+    maybe = (
+        marks[1:]
+        & (size[:-1] != 0)
+        & (size[1:] < 0.85 * size[:-1])
+        & (bottom[1:] < bottom[:-1] - 0.2 * size[:-1])
+        & (np.abs(chars.x0[1:] - chars.x1[:-1]) <= 0.5)
+    )
+    if not maybe.any():
+        return chars
+    return chars.take(_marker_mask(chars.dicts()))
+
+
+def _marker_mask(chars: list[Word]) -> npt.NDArray[np.bool_]:
+    """Which glyphs are kept (``_without_footnote_markers``), glyph by glyph."""
+    kept = np.ones(len(chars), dtype=bool)
     prev: Word | None = None
-    for c in chars:
+    for i, c in enumerate(chars):
         if prev is not None and c["text"] in _MARKERS and _is_marker(c, prev):
             prev = {**prev, "x1": c["x1"]}  # a two-digit marker continues
+            kept[i] = False
             continue
-        kept.append(c)
         prev = c
     return kept
 
@@ -203,7 +227,7 @@ def _is_marker(c: Word, prev: Word) -> bool:
     )
 
 
-def words_from_chars(chars: list[Word], vertical: Sequence[Word] = ()) -> list[Word]:
+def words_from_chars(chars: Glyphs | Sequence[Word], vertical: Sequence[Word] = ()) -> list[Word]:
     """The words of a page, from its chars in content-stream order: pdfplumber's word
     extraction (a word ends at a space, a gap over 3 pt or a change of font), cut again
     where a gap is a word space for the type size or a vertical rule runs between two
@@ -241,14 +265,14 @@ def read_page(
     height = raw.height
     turn = upright_frame(chars, raw.width, raw.height)
     if turn is not None:  # a landscape table set at 90 degrees: read it upright
-        chars = [turned(c, turn) for c in chars]
+        chars = turned_glyphs(chars, turn)
         horizontal, vertical = _turned_rulings(horizontal, vertical, turn)
         height = raw.width
     chars = _without_footnote_markers(chars)
     # the characters the page prints: spaces are not counted, as the engines do not
     # agree on them (PDFium keeps few of the space glyphs pdfminer reads, and adds
     # none), so that the limit, its reason and the count are the same under both
-    n_chars = len(chars) - sum(map(str.isspace, map(_TEXT, chars)))
+    n_chars = len(chars) - int(np.count_nonzero(chars.spaces))
     if n_chars > limits.max_chars_per_page:
         raise InputError(
             name,
@@ -275,11 +299,13 @@ def read_page(
     )
 
 
-def _repaired_words(words: Iterable[Word]) -> tuple[list[Word], int]:
+def _repaired_words(words: list[Word]) -> tuple[list[Word], int]:
     """The words with ligature glyphs back as their letters (``normalise.glyphs``), and
     how many were repaired: the one place text is repaired, so every later stage and the
     report see the same letters. pdfplumber's own ligature expansion is off, so that
     Unicode ligatures are counted here with Ghostscript's byte-swapped ones."""
+    if not has_ligatures("".join(map(_TEXT, words))):
+        return words, 0
     out: list[Word] = []
     total = 0
     for w in words:

@@ -31,13 +31,12 @@ from pipeline.columns.infer import typed_rows
 from pipeline.emit import CONTRACT_VERSION, generic_table_stems, write_outputs
 from pipeline.errors import InputError, UsageError
 from pipeline.extract import Limits, extract_document, sha256_file
-from pipeline.model import WORDS_LEFT_OUT, Document, Extraction, Reject
+from pipeline.model import WORDS_LEFT_OUT, Cleaned, Document, Extraction, Reject
 from pipeline.parallel import ParallelPages
 from pipeline.profiles import Profile, load_profile
 from pipeline.read import Engine
 from pipeline.read.ocr import OcrSettings
 from pipeline.tables import Table, child_rows, with_columns
-from pipeline.validate import validate_cleaned
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +75,8 @@ class FileResult:
     """Taken from the result cache (pipeline.cache), not parsed in this run."""
     copies: list[str] = field(default_factory=list)
     """Other inputs of this run with the same bytes: not parsed, named in report.json."""
+    cleaned: Cleaned | None = None
+    """Cleaned, not yet validated: what a worker process sends (``validated``)."""
 
 
 def find_inputs(paths: Sequence[Path]) -> list[Path]:
@@ -142,8 +143,12 @@ def note_copies(results: Sequence[FileResult], copies: dict[Path, list[Path]]) -
         result.copies = [str(p) for p in copies.get(Path(result.document.path), [])]
 
 
-def process_file(path: Path, options: Options, *, extract_only: bool = False) -> FileResult:
-    """extract -> clean -> validate for one input; never raises for a bad input."""
+def process_file(
+    path: Path, options: Options, *, extract_only: bool = False, validate: bool = True
+) -> FileResult:
+    """extract -> clean -> validate for one input; never raises for a bad input.
+    ``validate=False`` stops after clean (the result holds ``cleaned``: ``validated``
+    finishes it)."""
     started = time.perf_counter()
     profile = load_profile(options.profile)
     result: FileResult | None = None
@@ -172,21 +177,52 @@ def process_file(path: Path, options: Options, *, extract_only: bool = False) ->
             result.document.seconds = round(time.perf_counter() - started, 3)
             return result
         cleaned = clean_extraction(extraction, profile)
-        records, rejects = validate_cleaned(cleaned, profile)
-        for rej in (r for r in rejects if r.stage == "validate"):
-            log.debug("%s: page %s: row %s rejected in validate: %s", *_where(rej), rej.reason)
-        result = FileResult(extraction.document, records, rejects)
+        result = FileResult(extraction.document, cleaned=cleaned)
     except InputError as exc:
         result = FileResult(_failed_document(path, str(exc), exc.document))
     except MemoryError:  # the worker's RLIMIT_AS: the memory is back once unwound,
         result = None  # which is after this block (the traceback holds the frames)
     except Exception as exc:  # a bug or a PDF pdfminer chokes on: report, never crash
-        message = f"{path.name}: internal error ({type(exc).__name__}: {exc})"
-        result = FileResult(_failed_document(path, message), traceback=traceback.format_exc())
+        result = _internal_error(path, exc)
     if result is None:
         result = FileResult(_failed_document(path, out_of_memory(path, options)))
     result.document.seconds = round(time.perf_counter() - started, 3)
-    return result
+    return validated(result, path, options) if validate else result
+
+
+def validated(result: FileResult, path: Path, options: Options) -> FileResult:
+    """A cleaned result validated (its records and rejects; ``cleaned`` dropped), with
+    the time it took added to its seconds; a result without ``cleaned`` as it is.
+
+    Worker processes stop after clean and the runner's own process validates what they
+    send (``_run_isolated``): validation reads no PDF, and so the workers never import
+    pandas and pandera, which the runner's process imports once, while they read."""
+    cleaned = result.cleaned
+    if cleaned is None:
+        return result
+    from pipeline.validate import validate_cleaned
+
+    started = time.perf_counter()
+    done: FileResult | None = None
+    try:
+        records, rejects = validate_cleaned(cleaned, load_profile(options.profile))
+        for rej in (r for r in rejects if r.stage == "validate"):
+            log.debug("%s: page %s: row %s rejected in validate: %s", *_where(rej), rej.reason)
+        done = FileResult(cleaned.document, records, rejects)
+    except MemoryError:
+        done = None
+    except Exception as exc:
+        done = _internal_error(path, exc)
+    if done is None:
+        done = FileResult(_failed_document(path, out_of_memory(path, options)))
+    seconds = result.document.seconds + time.perf_counter() - started
+    done.document.seconds = round(seconds, 3)
+    return done
+
+
+def _internal_error(path: Path, exc: Exception) -> FileResult:
+    message = f"{path.name}: internal error ({type(exc).__name__}: {exc})"
+    return FileResult(_failed_document(path, message), traceback=traceback.format_exc())
 
 
 def _where(rej: Reject) -> tuple[str, str, str]:
@@ -228,9 +264,11 @@ def _child(conn: Connection, path: Path, options: Options, extract_only: bool) -
     result: FileResult | None = None
     # a MemoryError, unwound: the memory it held is free again below
     with contextlib.suppress(MemoryError):
-        result = process_file(path, options, extract_only=extract_only)
+        result = process_file(path, options, extract_only=extract_only, validate=False)
     if result is None:
         result = FileResult(_failed_document(path, out_of_memory(path, options)))
+    if result.cleaned is not None:
+        result.cleaned.logical = []  # (for inspect, in process only: not sent)
     try:
         conn.send(result)
     except BaseException:
@@ -264,7 +302,8 @@ def _run_isolated(
     pending = list(enumerate(paths))
     running: dict[int, tuple[Any, Connection, float]] = {}
     workers = max(1, options.workers)
-    _warm_up(options.profile)
+    _warm_up_readers(options.engine)
+    warm = extract_only  # validation's imports: once the first workers are reading
     if 0 < len(paths) < workers:
         # fewer inputs than workers: the spare ones read pages of the (long) inputs, so
         # that no more than `workers` processes read at any time
@@ -279,6 +318,9 @@ def _run_isolated(
             proc.start()
             child.close()
             running[i] = (proc, parent, time.monotonic())
+        if not warm:
+            _warm_up_validation(options.profile)
+            warm = True
         # sleep until a worker sends its result (or 50 ms, to check deaths and timeouts)
         ready = set(wait([conn for _, conn, _ in running.values()], timeout=0.05))
         for i, (proc, conn, started) in list(running.items()):
@@ -306,20 +348,30 @@ def _run_isolated(
                 continue
             conn.close()
             del running[i]
-            results[i] = result
+            results[i] = result = validated(result, path, options)
             if progress is not None:
                 progress(result)
     return [results[i] for i in range(len(paths))]
 
 
-def _warm_up(profile_name: str) -> None:
+def _warm_up_readers(engine: Engine) -> None:
     """Fill, once in the parent, the lazy caches each forked worker would otherwise fill on
-    its own for every input: pandera registers its backends on the first validate (and
-    imports hypothesis: 0.1 s), pdfminer loads its font metrics. Half the time of a small
-    release in a batch of them."""
+    its own for every input: pdfminer loads its font metrics, the PDFium reader its
+    library."""
+    with contextlib.suppress(Exception):
+        import pdfminer.fontmetrics  # noqa: F401
+
+        if engine == "pdfium":
+            import pipeline.read.pdfium  # noqa: F401
+
+
+def _warm_up_validation(profile_name: str) -> None:
+    """Import pandas and pandera, and let pandera register its backends (and import
+    hypothesis: 0.1 s), as the first validate would: in the parent, which validates
+    what the workers send (``validated``), called once the first workers are reading,
+    so that this second of imports overlaps their work instead of delaying it."""
     with contextlib.suppress(Exception):
         import pandas as pd
-        import pdfminer.fontmetrics  # noqa: F401
 
         from pipeline.validate import build_schema
 
@@ -327,6 +379,8 @@ def _warm_up(profile_name: str) -> None:
         if profile.fields:
             frame = pd.DataFrame({f.name: pd.Series([], dtype=object) for f in profile.fields})
             build_schema(profile.fields, profile.row_checks).validate(frame, lazy=True)
+        # the output stage's imports too (``emit``): the workers write nothing
+        import pyarrow.parquet  # noqa: F401
 
 
 def _died(path: Path, proc: Any) -> FileResult:

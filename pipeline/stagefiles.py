@@ -15,33 +15,44 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from pipeline.emit import atomic_path, write_json
 from pipeline.errors import UsageError
 from pipeline.model import Cleaned, Document, Extraction, PhysicalRow, Reject, TableLayout
 
-EXTRACTED = pa.schema(
-    [
-        ("document", pa.int64()),
-        ("source_file", pa.string()),
-        ("table", pa.int64()),
-        ("page", pa.int64()),
-        ("x0", pa.float64()),
-        ("top", pa.float64()),
-        ("x1", pa.float64()),
-        ("bottom", pa.float64()),
-        ("kind", pa.string()),
-        ("cells", pa.list_(pa.string())),
-        ("italic", pa.list_(pa.bool_())),
-        ("first_on_page", pa.bool_()),
-        ("last_on_page", pa.bool_()),
-        ("open_bottom", pa.bool_()),
-        ("merged", pa.list_(pa.bool_())),
-        ("note", pa.string()),
-    ]
+EXTRACTED_COLUMNS = (
+    ("document", "int64"),
+    ("source_file", "string"),
+    ("table", "int64"),
+    ("page", "int64"),
+    ("x0", "float64"),
+    ("top", "float64"),
+    ("x1", "float64"),
+    ("bottom", "float64"),
+    ("kind", "string"),
+    ("cells", "list<string>"),
+    ("italic", "list<bool>"),
+    ("first_on_page", "bool"),
+    ("last_on_page", "bool"),
+    ("open_bottom", "bool"),
+    ("merged", "list<bool>"),
+    ("note", "string"),
 )
+"""The columns of ``stages/extracted.parquet`` and their Arrow types (pyarrow is
+imported where a stage file is written or read, not with this module: see ``emit``)."""
+
+
+def _extracted_schema() -> Any:
+    import pyarrow as pa
+
+    types = {
+        "int64": pa.int64(),
+        "float64": pa.float64(),
+        "string": pa.string(),
+        "bool": pa.bool_(),
+        "list<string>": pa.list_(pa.string()),
+        "list<bool>": pa.list_(pa.bool_()),
+    }
+    return pa.schema([(name, types[kind]) for name, kind in EXTRACTED_COLUMNS])
 
 
 def _stage_dir(out: Path) -> Path:
@@ -99,7 +110,10 @@ def read_documents(out: Path, profile: str) -> list[tuple[Document, list[Reject]
 
 def write_extracted(out: Path, profile: str, extractions: Sequence[Extraction]) -> None:
     rows = [(i, e.document.source_file, r) for i, e in enumerate(extractions) for r in e.rows]
-    columns: dict[str, list[Any]] = {name: [] for name in EXTRACTED.names}
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns: dict[str, list[Any]] = {name: [] for name, _ in EXTRACTED_COLUMNS}
     for i, source, r in rows:
         columns["document"].append(i)
         columns["source_file"].append(source)
@@ -116,7 +130,7 @@ def write_extracted(out: Path, profile: str, extractions: Sequence[Extraction]) 
         columns["merged"].append(list(r.merged))
         columns["note"].append(r.note)
     with atomic_path(_stage_dir(out) / "extracted.parquet") as tmp:
-        pq.write_table(pa.table(columns, schema=EXTRACTED), tmp)
+        pq.write_table(pa.table(columns, schema=_extracted_schema()), tmp)
     write_documents(out, profile, [e.document for e in extractions], [[] for _ in extractions])
 
 
@@ -125,6 +139,8 @@ def read_extracted(out: Path, profile: str) -> list[Extraction]:
     path = _stage_dir(out) / "extracted.parquet"
     if not path.exists():
         raise UsageError(f"{path}: missing; run `extract` first")
+    import pyarrow.parquet as pq
+
     extractions = [Extraction(d) for d, _ in docs]
     for rec in pq.read_table(path).to_pylist():
         extractions[rec["document"]].rows.append(
@@ -177,6 +193,9 @@ def reject_from_json(data: dict[str, Any]) -> Reject:
 def write_cleaned(out: Path, profile: str, cleaned: Sequence[Cleaned]) -> None:
     """One row per logical row: its position and its parsed fields (as JSON, because the
     generic profile's columns differ from table to table)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     columns: dict[str, list[Any]] = {
         "document": [],
         "source_file": [],
@@ -203,6 +222,8 @@ def read_cleaned(out: Path, profile: str) -> list[Cleaned]:
     path = _stage_dir(out) / "cleaned.parquet"
     if not path.exists():
         raise UsageError(f"{path}: missing; run `clean` first")
+    import pyarrow.parquet as pq
+
     cleaned = [Cleaned(d, rejects=list(rs)) for d, rs in docs]
     for rec in pq.read_table(path, columns=["document", "record"]).to_pylist():
         cleaned[rec["document"]].records.append(record_from_json(rec["record"]))

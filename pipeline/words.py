@@ -21,11 +21,13 @@ reads it like any other page.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+
+from pipeline.glyphs import Bools, Floats, Glyphs, Ints, floats
 
 Obj = dict[str, Any]
 Box = tuple[float, float, float, float]
@@ -101,17 +103,18 @@ def _word_of(chars: Sequence[Obj]) -> Obj:
     }
 
 
-def _spaces_drawn(chars: Sequence[Obj]) -> bool:
+def _spaces_drawn(chars: Glyphs | Sequence[Obj]) -> bool:
     """Whether the page sets its word spaces as space glyphs (one for every 20 glyphs at
     least: prose has one in six), not only by moving the pen."""
-    return sum(1 for c in chars if c["text"] == " ") * 20 >= len(chars) > 0
+    texts = chars.text if isinstance(chars, Glyphs) else [c["text"] for c in chars]
+    return texts.count(" ") * 20 >= len(texts) > 0
 
 
 OVERPRINT = 1.0  # pt: a glyph drawn again this close to where it was drawn is the same
 OVERPRINT_SHARE = 0.05  # of a page's glyphs: fewer doubles are ligatures, not overprint
 
 
-def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
+def without_overprint(chars: Sequence[Obj]) -> list[Obj]:
     """The glyphs, each drawn once. Some producers fake bold or a shadow by painting the
     same text twice at (nearly) the same place; read as drawn, every word and figure
     comes out doubled ("KrugerKruger", "1 1.9 9"). Of glyphs with the same text, font
@@ -123,71 +126,97 @@ def without_overprint(chars: Iterable[Obj]) -> list[Obj]:
     Only a page where doubles are a share of its glyphs (``OVERPRINT_SHARE``) is
     overprinted: PDFium reads a ligature glyph ("ff", "tt") as its letters, each with
     the glyph's box, and "effective" must keep both f's. A page without overprint keeps
-    its content-stream order."""
+    its content-stream order. (The glyphs as dicts; ``build_words`` does the same on
+    columns, ``_overprint_order``.)"""
     glyphs = list(chars)
-    if _twins_at_most(glyphs) <= OVERPRINT_SHARE * sum(1 for c in glyphs if c["text"].strip()):
-        return glyphs  # not even the glyphs that might be doubles are a share: no overprint
-    kept: list[Obj] = []
-    seen: dict[tuple[str, str, float, int], list[Obj]] = {}
-    for c in glyphs:
-        key = (c["text"], c.get("fontname", ""), round(float(c.get("size") or 0.0), 1))
-        row = int(c["top"])
-        twins = (t for r in (row - 1, row, row + 1) for t in seen.get((*key, r), []))
+    order = _overprint_order(Glyphs.from_dicts(glyphs))
+    return glyphs if order is None else [glyphs[i] for i in order]
+
+
+def _overprint_order(glyphs: Glyphs) -> list[int] | None:
+    """The positions of the glyphs read once, in reading order, when the page is
+    overprinted (``without_overprint``); None when it is not."""
+    shown = int(np.count_nonzero(~glyphs.blank))
+    if _twins_at_most(glyphs) <= OVERPRINT_SHARE * shown:
+        return None  # not even the glyphs that might be doubles are a share: no overprint
+    text, font = glyphs.text, glyphs.font.tolist()
+    x0, x1, top = glyphs.x0.tolist(), glyphs.x1.tolist(), glyphs.top.tolist()
+    sizes = glyphs.size.tolist()
+    kept: list[int] = []
+    seen: dict[tuple[str, int, float, int], list[int]] = {}
+    for i, t in enumerate(text):
+        key = (t, font[i], round(sizes[i], 1))
+        row = int(top[i])
+        twins = (k for r in (row - 1, row, row + 1) for k in seen.get((*key, r), []))
         # a doubled letter ("ii") is one advance on: a glyph's width, however narrow
-        near = min(OVERPRINT, 0.5 * (c["x1"] - c["x0"]))
-        if any(
-            abs(t["x0"] - c["x0"]) <= near and abs(t["top"] - c["top"]) <= OVERPRINT for t in twins
-        ):
+        near = min(OVERPRINT, 0.5 * (x1[i] - x0[i]))
+        if any(abs(x0[k] - x0[i]) <= near and abs(top[k] - top[i]) <= OVERPRINT for k in twins):
             continue
-        kept.append(c)
-        seen.setdefault((*key, row), []).append(c)
-    doubles = len(glyphs) - len(kept)
-    if doubles <= OVERPRINT_SHARE * sum(1 for c in glyphs if c["text"].strip()):
-        return glyphs
-    return _reading_order(kept)
+        kept.append(i)
+        seen.setdefault((*key, row), []).append(i)
+    if len(text) - len(kept) <= OVERPRINT_SHARE * shown:
+        return None
+    return _reading_positions(kept, top, x0)
 
 
-_CELL = 1 << 21  # codes of (text, x cell, top cell), with room for negative coordinates
-
-
-def _twins_at_most(glyphs: Sequence[Obj]) -> int:
+def _twins_at_most(glyphs: Glyphs) -> int:
     """How many glyphs could be doubles, at most: those with another glyph of the same
-    text in their 1 pt cell or a neighbouring one (a double is within ``OVERPRINT`` of its
-    twin both ways, so it always has one there). Vectorised, so that a page without
-    overprint, nearly every page, costs next to nothing; only a page where this many are
-    a share is searched glyph by glyph."""
-    if len(glyphs) < 2:
+    text in their 1 pt cell of x or a neighbouring one, within one 2 pt band of tops of
+    either of two sets of bands 1 pt apart. A double and its twin are within
+    ``OVERPRINT`` both ways, so they share a band of one set and neighbouring cells
+    there. On columns, with one sort of a number per glyph (text, band, cell) for each
+    set of bands, so that a page without overprint, nearly every page, costs next to
+    nothing; only a page where this many are a share is searched glyph by glyph.
+    Coordinates are clipped to the cells there are, which only adds glyphs that could
+    be doubles."""
+    n = len(glyphs)
+    if n < 2:
         return 0
-    ids: dict[str, int] = {}
-    text = np.fromiter((ids.setdefault(c["text"], len(ids)) for c in glyphs), np.int64)
-    x = np.floor(np.fromiter((c["x0"] for c in glyphs), np.float64)).astype(np.int64)
-    y = np.floor(np.fromiter((c["top"] for c in glyphs), np.float64)).astype(np.int64)
-    half = _CELL // 2
-    code = (text * _CELL + (x + half)) * _CELL + (y + half)
-    known, counts = np.unique(code, return_counts=True)
-    maybe = np.zeros(len(glyphs), dtype=bool)
-    for dx in (-1, 0, 1):
-        for dy in (-1, 0, 1):
-            at = np.searchsorted(known, code + dx * _CELL + dy)
-            at = np.minimum(at, len(known) - 1)
-            here = known[at] == code + dx * _CELL + dy
-            need = 2 if dx == dy == 0 else 1  # in its own cell, another than itself
-            maybe |= here & (counts[at] >= need)
-    return int(maybe.sum())
+    text = glyphs.codes << (2 * _CELL_BITS)
+    cell = _cells(glyphs.x0, OVERPRINT)
+    maybe = np.zeros(n, dtype=bool)
+    for offset in (0.0, OVERPRINT):
+        band = _cells(glyphs.top + offset, 2 * OVERPRINT)
+        key = text | (band << _CELL_BITS) | cell
+        order = np.argsort(key)
+        ordered = key[order]
+        # another glyph of the key, or of the cell either side
+        near = np.searchsorted(ordered, ordered + 1, side="right") - np.searchsorted(
+            ordered, ordered - 1, side="left"
+        )
+        maybe[order[near >= 2]] = True
+    return int(np.count_nonzero(maybe))
+
+
+_CELL_BITS = 17
+
+
+def _cells(values: Floats, width: float) -> Ints:
+    """The cell of each value, ``width`` wide, as a number from 0 to 2 ** _CELL_BITS."""
+    half = 1 << (_CELL_BITS - 1)
+    cells = np.floor(np.nan_to_num(values) / width)
+    return np.clip(cells, -half, half - 1).astype(np.int64) + half
 
 
 def _reading_order(chars: Sequence[Obj]) -> list[Obj]:
     """Glyphs by line (tops within 1 pt of the line's first), then left to right."""
-    lines: list[list[Obj]] = []
-    for c in sorted(chars, key=lambda c: c["top"]):
-        if lines and c["top"] - lines[-1][0]["top"] <= 1.0:
-            lines[-1].append(c)
+    top = [c["top"] for c in chars]
+    x0 = [c["x0"] for c in chars]
+    return [chars[i] for i in _reading_positions(list(range(len(chars))), top, x0)]
+
+
+def _reading_positions(positions: list[int], top: list[float], x0: list[float]) -> list[int]:
+    """``positions`` by line (tops within 1 pt of the line's first), then left to right."""
+    lines: list[list[int]] = []
+    for i in sorted(positions, key=top.__getitem__):
+        if lines and top[i] - top[lines[-1][0]] <= 1.0:
+            lines[-1].append(i)
         else:
-            lines.append([c])
-    return [c for line in lines for c in sorted(line, key=lambda c: c["x0"])]
+            lines.append([i])
+    return [i for line in lines for i in sorted(line, key=x0.__getitem__)]
 
 
-def build_words(chars: Iterable[Obj], vertical: Sequence[Obj]) -> list[Obj]:
+def build_words(chars: Glyphs | Sequence[Obj], vertical: Sequence[Obj]) -> list[Obj]:
     """Upright words of a page, pdfplumber's where nothing says to cut them, each glyph
     read once (``without_overprint``), letter-spaced runs read as words
     (``without_tracking``).
@@ -196,50 +225,238 @@ def build_words(chars: Iterable[Obj], vertical: Sequence[Obj]) -> list[Obj]:
     chars dropped, no ligature expansion: runs of one font and direction in content
     order, each clustered into lines 3 pt apart by ``top``, sorted by ``x0``, a word
     ending at a space, an empty char, a step back or a gap over 3 pt), then each cut by
-    ``split_glyphs``; in one pass, each char looked at once. ``tests/test_words.py``
-    checks it against pdfplumber's own extractor followed by ``split_glyphs`` on every
-    fixture PDF."""
-    glyphs_read = without_overprint(chars)
-    spaces_drawn = _spaces_drawn(glyphs_read)
+    ``split_glyphs``; on columns (``glyphs``), a page at a time: only a word with a gap
+    it might be cut at goes through ``split_glyphs``. ``tests/test_words.py`` checks it
+    against pdfplumber's own extractor followed by ``split_glyphs`` on every fixture
+    PDF."""
+    glyphs = chars if isinstance(chars, Glyphs) else Glyphs.from_dicts(chars)
+    order = _overprint_order(glyphs)
+    if order is not None:
+        glyphs = glyphs.take(np.array(order, dtype=np.int64))
+    words, columns = _words(glyphs, vertical, _spaces_drawn(glyphs))
+    return without_tracking(words, columns)
+
+
+def _word_order(glyphs: Glyphs) -> tuple[Ints, Ints]:
+    """The positions of the upright glyphs in pdfplumber's word order, and each glyph's
+    line. Runs of one direction and font, in content order; a run's glyphs clustered
+    into lines by ``top`` (``Y_TOLERANCE`` apart, chained over the sorted tops, as
+    pdfplumber's ``cluster_objects``); a line's glyphs by ``x0``, glyphs at one x in
+    content order (``np.lexsort`` is stable)."""
+    n = len(glyphs)
+    upright, font, top = glyphs.upright, glyphs.font, glyphs.top
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = (upright[1:] != upright[:-1]) | (font[1:] != font[:-1])
+    run = np.cumsum(new_run)
+    by_top = np.lexsort((top, run))
+    tops, runs = top[by_top], run[by_top]
+    new_line = np.ones(n, dtype=bool)
+    new_line[1:] = (runs[1:] != runs[:-1]) | (tops[1:] > tops[:-1] + Y_TOLERANCE)
+    line = np.empty(n, dtype=np.int64)
+    line[by_top] = np.cumsum(new_line)
+    order = np.lexsort((glyphs.x0, line))
+    return order[upright[order]], line
+
+
+class _WordColumns(NamedTuple):
+    """The words' boxes and lengths as columns (what ``without_tracking`` looks at)."""
+
+    x0: Floats
+    x1: Floats
+    top: Floats
+    bottom: Floats
+    letters: Ints
+
+
+def _words(
+    glyphs: Glyphs, vertical: Sequence[Obj], spaces_drawn: bool
+) -> tuple[list[Obj], _WordColumns | None]:
+    """The words of the page in pdfplumber's order (``build_words``), before
+    ``without_tracking``; and their columns, unless a word was cut in pieces."""
+    if not len(glyphs):
+        return [], None
+    order, line = _word_order(glyphs)
+    x0, x1, top = glyphs.x0[order], glyphs.x1[order], glyphs.top[order]
+    blank = glyphs.blank[order]
+    # pdfplumber's word ends: a blank or empty char (not part of any word), a new line,
+    # a step back, a gap over X_TOLERANCE, a jump of Y_TOLERANCE in top
+    ends = np.ones(len(order), dtype=bool)
+    ends[1:] = (
+        (line[order][1:] != line[order][:-1])
+        | blank[:-1]
+        | (x0[1:] < x0[:-1])
+        | (x0[1:] > x1[:-1] + X_TOLERANCE)
+        | (np.abs(top[1:] - top[:-1]) > Y_TOLERANCE)
+    )
+    shown = ~blank
+    order, starts = order[shown], ends[shown]
+    x0, x1, top = x0[shown], x1[shown], top[shown]
+    bottom, size = glyphs.bottom[order], glyphs.size[order]
+    if not len(order):
+        return [], None
+    # a gap between two glyphs of a word that is wide for their type size
+    gap = x0[1:] - x1[:-1]
+    smaller = np.minimum(size[1:], size[:-1])
+    tolerance = np.where(smaller > 0, np.minimum(X_TOLERANCE, SPACE_RATIO * smaller), X_TOLERANCE)
+    wide = np.zeros(len(order), dtype=bool)
+    wide[1:] = (
+        ~starts[1:]
+        & (gap > 0)
+        & ((gap > tolerance) | (spaces_drawn & (gap > SPACED_GAP * smaller)))
+    )
+    first = np.flatnonzero(starts)
+    cut = np.logical_or.reduceat(wide, first)
+    word_x0 = x0[first]
+    word_x1 = np.maximum.reduceat(x1, first)
+    word_top = np.minimum.reduceat(top, first)
+    word_bottom = np.maximum.reduceat(bottom, first)
+    glyph_count = np.diff(np.append(first, len(order)))
+    cut |= (glyph_count > 1) & _rule_across(word_x0, word_top, word_x1, word_bottom, vertical)
+    texts = [glyphs.text[i] for i in order.tolist()]
+    page_text = "".join(texts)
+    offsets = np.concatenate(([0], np.cumsum(glyphs.lengths[order]))).tolist()
+    fontnames = glyphs.fontnames
+    fonts = glyphs.font[order[first]].tolist()
+    bounds = zip(first.tolist(), np.append(first[1:], len(order)).tolist(), strict=True)
+    boxes = zip(
+        word_x0.tolist(), word_x1.tolist(), word_top.tolist(), word_bottom.tolist(), strict=True
+    )
     words: list[Obj] = []
-    for (upright, _font), run in itertools.groupby(glyphs_read, key=_run_key):
-        if not upright:  # a turned word is dropped, so is a turned run
-            continue
-        for line in _lines(list(run)):
-            _line_words(line, vertical, words, spaces_drawn)
-    return without_tracking(words)
+    pieces_cut = False
+    for (a, b), (wx0, wx1, wtop, wbottom), font, split in zip(
+        bounds, boxes, fonts, cut.tolist(), strict=True
+    ):
+        if split:
+            pieces = split_glyphs(
+                _glyph_dicts(glyphs, order[a:b], texts[a:b]), vertical, spaces_drawn
+            )
+            if len(pieces) > 1:
+                words.extend(_word_of(p) for p in pieces if "".join(map(_TEXT, p)).strip())
+                pieces_cut = True
+                continue
+        # (a word holds a glyph that is not blank: its text is never blank)
+        words.append(
+            {
+                "text": page_text[offsets[a] : offsets[b]],
+                "x0": wx0,
+                "x1": wx1,
+                "top": wtop,
+                "bottom": wbottom,
+                "fontname": fontnames[font],
+            }
+        )
+    if pieces_cut:
+        return words, None
+    letters = np.diff(np.asarray(offsets)[np.append(first, len(order))])
+    return words, _WordColumns(word_x0, word_x1, word_top, word_bottom, letters)
+
+
+def _rule_across(
+    x0: Floats, top: Floats, x1: Floats, bottom: Floats, vertical: Sequence[Obj]
+) -> Bools:
+    """Per box, whether a vertical rule runs inside it (strictly between its x0 and x1,
+    at its height): a rule may pass between two of the word's glyphs."""
+    across = np.zeros(len(x0), dtype=bool)
+    if not vertical or not len(x0):
+        return across
+    rules = sorted(vertical, key=_RULE_X)
+    rule_x = floats([e["x0"] for e in rules])
+    first = np.searchsorted(rule_x, x0, side="right")
+    last = np.searchsorted(rule_x, x1, side="left")
+    for w in np.flatnonzero(last > first).tolist():
+        across[w] = any(
+            rules[k]["top"] <= bottom[w] and rules[k]["bottom"] >= top[w]
+            for k in range(first[w], last[w])
+        )
+    return across
+
+
+def _glyph_dicts(glyphs: Glyphs, positions: Ints, texts: list[str]) -> list[Obj]:
+    """The glyphs of one word as dicts, for ``split_glyphs``."""
+    fontnames = glyphs.fontnames
+    return [
+        {
+            "text": t,
+            "x0": x0,
+            "x1": x1,
+            "top": top,
+            "bottom": bottom,
+            "size": size,
+            "fontname": fontnames[font],
+        }
+        for t, x0, x1, top, bottom, size, font in zip(
+            texts,
+            glyphs.x0[positions].tolist(),
+            glyphs.x1[positions].tolist(),
+            glyphs.top[positions].tolist(),
+            glyphs.bottom[positions].tolist(),
+            glyphs.size[positions].tolist(),
+            glyphs.font[positions].tolist(),
+            strict=True,
+        )
+    ]
 
 
 TRACKING = 0.3  # pt: letter gaps of one tracked run agree this closely
 TRACKED_LETTERS = 4  # a run of single letters this long shows letter spacing
 
 
-def without_tracking(words: Sequence[Obj]) -> list[Obj]:
+def without_tracking(words: Sequence[Obj], columns: _WordColumns | None = None) -> list[Obj]:
     """Letter-spaced text read as words, not letters. Wide tracking (3 pt and more: a
     "J u n e 1 2 , 2 0 1 7" date) puts every glyph further from the next than
     pdfplumber's 3 pt, so each becomes a word of its own. A run of single-glyph words on
     a line whose smallest gaps agree (the tracking, at least ``TRACKED_LETTERS`` times)
     is joined where the gap is the tracking, and cut where it is wider (the word
-    space)."""
+    space). Runs are found on columns (``_next_letters``; ``columns``: the words' own,
+    where the caller has them); only a run long enough is looked at word by word."""
     out: list[Obj] = []
     i = 0
-    while i < len(words):
-        j = i
-        while j + 1 < len(words) and _next_letter(words[j], words[j + 1]):
-            j += 1
-        run = words[i : j + 1]
-        out.extend(_joined_run(run) if len(run) >= TRACKED_LETTERS else run)
-        i = j + 1
+    for first, last in _letter_runs(_next_letters(columns or _columns_of(words))):
+        out.extend(words[i:first])
+        out.extend(_joined_run(words[first : last + 1]))
+        i = last + 1
+    out.extend(words[i:])
     return out
 
 
-def _next_letter(a: Obj, b: Obj) -> bool:
-    """b is a single glyph right after the single glyph a on its line (less than two
-    type sizes away: a word space and the tracking either side of it)."""
-    size = a["bottom"] - a["top"]
-    gap = b["x0"] - a["x1"]
-    same_line = abs(a["top"] - b["top"]) <= 0.5 and abs(a["bottom"] - b["bottom"]) <= 0.5
-    return len(a["text"]) == 1 and len(b["text"]) == 1 and same_line and 0 < gap < 2 * size
+def _columns_of(words: Sequence[Obj]) -> _WordColumns:
+    n = len(words)
+
+    def column(key: str) -> Floats:
+        return np.fromiter((w[key] for w in words), np.float64, n)
+
+    letters = np.fromiter((len(w["text"]) for w in words), np.int64, n)
+    return _WordColumns(column("x0"), column("x1"), column("top"), column("bottom"), letters)
+
+
+def _next_letters(words: _WordColumns) -> Bools:
+    """Per pair of neighbouring words, whether the second is a single glyph right after
+    the single glyph before it on its line (less than two type sizes away: a word space
+    and the tracking either side of it)."""
+    if len(words.x0) < 2:
+        return np.zeros(0, dtype=bool)
+    x0, x1, top, bottom = words.x0, words.x1, words.top, words.bottom
+    single = words.letters == 1
+    gap = x0[1:] - x1[:-1]
+    size = bottom[:-1] - top[:-1]
+    linked: Bools = (
+        single[:-1]
+        & single[1:]
+        & (np.abs(top[:-1] - top[1:]) <= 0.5)
+        & (np.abs(bottom[:-1] - bottom[1:]) <= 0.5)
+        & (gap > 0)
+        & (gap < 2 * size)
+    )
+    return linked
+
+
+def _letter_runs(linked: Bools) -> list[tuple[int, int]]:
+    """(first, last) word of each run of at least ``TRACKED_LETTERS`` words, each linked
+    to the next (``linked[i]``: word i to word i + 1)."""
+    edges = np.diff(np.concatenate(([0], linked.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    long = stops - starts + 1 >= TRACKED_LETTERS  # words in the run: links + 1
+    return list(zip(starts[long].tolist(), stops[long].tolist(), strict=True))
 
 
 def _joined_run(run: Sequence[Obj]) -> list[Obj]:
@@ -256,155 +473,42 @@ def _joined_run(run: Sequence[Obj]) -> list[Obj]:
     return [_word_of(p) for p in pieces]
 
 
-_TEXT, _X1, _TOP, _BOTTOM = (itemgetter(k) for k in ("text", "x1", "top", "bottom"))
-
-
-def _run_key(char: Obj) -> tuple[Any, Any]:
-    return char["upright"], char["fontname"]
-
-
-def _lines(glyphs: list[Obj]) -> list[list[Obj]]:
-    """A run's chars clustered into lines, as pdfplumber's ``cluster_objects`` by
-    ``top`` (3 pt apart, chained over the sorted distinct values), each line sorted by
-    ``x0`` (stable: chars at one x stay in content order)."""
-    tops = sorted({c["top"] for c in glyphs})
-    cluster: dict[float, int] = {}
-    k = 0
-    last = tops[0]
-    for top in tops:
-        if top > last + Y_TOLERANCE:
-            k += 1
-        cluster[top] = k
-        last = top
-    if k == 0:
-        lines = [glyphs[:]]
-    else:
-        lines = [[] for _ in range(k + 1)]
-        for c in glyphs:
-            lines[cluster[c["top"]]].append(c)
-    for line in lines:
-        line.sort(key=_x0)
-    return lines
-
-
-def _x0(char: Obj) -> float:
-    return float(char["x0"])
-
-
-def _line_words(
-    line: list[Obj], vertical: Sequence[Obj], words: list[Obj], spaces_drawn: bool
-) -> None:
-    """The words of one sorted line (``iter_chars_to_words`` for left-to-right text),
-    each cut where ``split_glyphs`` cuts it, appended to ``words``. ``split_glyphs`` is
-    asked only about a word with a gap it might cut at (a rule across it, a gap wide for
-    the type size, or where spaces are glyphs a jump of ``SPACED_GAP``)."""
-    rules = _rules_across(line, vertical)
-    word: list[Obj] = []
-    cut = False  # a gap in the word is wide for its type size
-    prev: Obj | None = None
-    prev_x0 = prev_x1 = prev_top = 0.0
-    for c in line:
-        text = c["text"]
-        if text.isspace() or not text:
-            # a space ends the word; an empty char (no Unicode) is a word of its own,
-            # which has no text and is dropped
-            if word:
-                _add_word(word, cut, rules, words, spaces_drawn)
-            word, cut, prev = [], False, None
-            continue
-        x0, x1, top = c["x0"], c["x1"], c["top"]
-        if prev is None:
-            word = [c]
-        elif x0 < prev_x0 or x0 > prev_x1 + X_TOLERANCE or abs(top - prev_top) > Y_TOLERANCE:
-            _add_word(word, cut, rules, words, spaces_drawn)
-            word, cut = [c], False
-        else:
-            word.append(c)
-            # (``_gap_tolerance`` is positive: a gap of zero or less never cuts)
-            if not cut and x0 - prev_x1 > 0:
-                cut = x0 - prev_x1 > _gap_tolerance(prev, c) or (
-                    spaces_drawn and x0 - prev_x1 > SPACED_GAP * _size(prev, c)
-                )
-        prev, prev_x0, prev_x1, prev_top = c, x0, x1, top
-    if word:
-        _add_word(word, cut, rules, words, spaces_drawn)
-
-
-def _rules_across(line: list[Obj], vertical: Sequence[Obj]) -> list[Obj]:
-    """The vertical rules at the line's height (all a word of it can be cut at)."""
-    if not vertical:
-        return []
-    top = min(map(_TOP, line))
-    bottom = max(map(_BOTTOM, line))
-    return [e for e in vertical if e["top"] <= bottom and e["bottom"] >= top]
-
-
-def _add_word(
-    glyphs: list[Obj], cut: bool, rules: list[Obj], words: list[Obj], spaces_drawn: bool
-) -> None:
-    """pdfplumber's word of ``glyphs`` (its text and bbox), or the pieces
-    ``split_glyphs`` cuts it into; a word of blanks is dropped. ``cut``: a gap between
-    two of the glyphs is wide for their size."""
-    text = "".join(map(_TEXT, glyphs))
-    if not text.strip():
-        return
-    first = glyphs[0]
-    x0 = first["x0"]  # the glyphs are sorted by x0
-    x1, top, bottom = first["x1"], first["top"], first["bottom"]
-    if len(glyphs) > 1:
-        x1 = max(map(_X1, glyphs))
-        top = min(map(_TOP, glyphs))
-        bottom = max(map(_BOTTOM, glyphs))
-        # a rule inside the word's box may pass between two of its glyphs
-        cut = cut or any(
-            x0 < e["x0"] < x1 and e["top"] <= bottom and e["bottom"] >= top for e in rules
-        )
-        pieces = split_glyphs(glyphs, rules, spaces_drawn) if cut else [glyphs]
-        if len(pieces) > 1:
-            words.extend(_word_of(p) for p in pieces if "".join(map(_TEXT, p)).strip())
-            return
-    word = {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
-    word["fontname"] = first["fontname"]
-    words.append(word)
+_TEXT = itemgetter("text")
+_RULE_X = itemgetter("x0")
 
 
 # --------------------------------------------------------------------------- rotation
 
 
-def _reading_up(chars: Sequence[Obj]) -> list[bool]:
+def _reading_up(glyphs: Glyphs) -> list[bool]:
     """Per glyph set at 90 degrees, whether it reads bottom to top: from its matrix where
     the reader gives one (pdfplumber), else from where it stands against the turned
     glyph before it on the same vertical line (PDFium gives no matrix): a line read
     bottom to top climbs the page."""
     votes: list[bool] = []
-    prev: Obj | None = None
-    for c in chars:
-        if not c["text"].strip() or c.get("upright", True):
-            continue
-        matrix = c.get("matrix")
-        if matrix is not None:
-            votes.append(bool(matrix[1] > 0))
-        elif prev is not None and abs(c["x0"] - prev["x0"]) < 1.0 and c["top"] != prev["top"]:
-            votes.append(bool(c["top"] < prev["top"]))
-        prev = c
+    prev: int | None = None
+    x0, top, matrix_b = glyphs.x0.tolist(), glyphs.top.tolist(), glyphs.matrix_b.tolist()
+    for i in np.flatnonzero(~glyphs.blank & ~glyphs.upright).tolist():
+        b = matrix_b[i]
+        if b == b:  # a matrix (not NaN)
+            votes.append(b > 0)
+        elif prev is not None and abs(x0[i] - x0[prev]) < 1.0 and top[i] != top[prev]:
+            votes.append(top[i] < top[prev])
+        prev = i
     return votes
 
 
-def _upright(char: Obj) -> bool:
-    return bool(char.get("upright", True))
-
-
-def upright_frame(chars: Sequence[Obj], width: float, height: float) -> Transform | None:
+def upright_frame(chars: Glyphs | Sequence[Obj], width: float, height: float) -> Transform | None:
     """The turn that makes the page's text upright, when most of it is set at 90 degrees:
     a bbox (x0, top, x1, bottom) -> the same bbox on the page turned upright (its width
     is then the page's height). None when the page is upright already."""
-    if all(map(_upright, chars)):
+    glyphs = chars if isinstance(chars, Glyphs) else Glyphs.from_dicts(chars)
+    if glyphs.upright.all():
         return None
-    text = [c for c in chars if c["text"].strip()]
-    turned_glyphs = sum(1 for c in text if not c.get("upright", True))
-    if turned_glyphs * 2 <= len(text):
+    shown = ~glyphs.blank
+    if np.count_nonzero(shown & ~glyphs.upright) * 2 <= np.count_nonzero(shown):
         return None
-    votes = _reading_up(chars)
+    votes = _reading_up(glyphs)
     if sum(votes) * 2 > len(votes):  # reads bottom to top: turn the page clockwise
 
         def clockwise(x0: float, top: float, x1: float, bottom: float) -> Box:
@@ -416,6 +520,15 @@ def upright_frame(chars: Sequence[Obj], width: float, height: float) -> Transfor
         return (top, width - x1, bottom, width - x0)
 
     return anticlockwise
+
+
+def turned_glyphs(glyphs: Glyphs, transform: Transform) -> Glyphs:
+    """The glyphs in the upright frame, upright (``turned``, a glyph at a time: a page
+    set at 90 degrees is rare)."""
+    columns = (glyphs.x0.tolist(), glyphs.top.tolist(), glyphs.x1.tolist(), glyphs.bottom.tolist())
+    boxes = [transform(*box) for box in zip(*columns, strict=True)]
+    x0, top, x1, bottom = (floats([box[k] for box in boxes]) for k in range(4))
+    return glyphs.moved(x0, top, x1, bottom, ~glyphs.upright)
 
 
 def turned(obj: Obj, transform: Transform) -> Obj:

@@ -212,9 +212,11 @@ def test_url_ending_in_slash_is_not_glued_to_the_next_sentence() -> None:
 
 def test_superscript_footnote_markers_are_dropped_ordinals_kept() -> None:
     from pipeline.extract import _without_footnote_markers
+    from pipeline.glyphs import Glyphs
 
     def ch(text: str, x0: float, size: float = 9.0, bottom: float = 100.0) -> dict[str, Any]:
-        return {"text": text, "x0": x0, "x1": x0 + 4, "size": size, "bottom": bottom}
+        box = {"x0": x0, "x1": x0 + 4, "top": bottom - size, "bottom": bottom}
+        return {"text": text, "size": size, **box}
 
     raised = {"size": 6.0, "bottom": 97.0}
     chars = [
@@ -226,4 +228,5 @@ def test_superscript_footnote_markers_are_dropped_ordinals_kept() -> None:
         ch("s", 20, **raised),
         ch("t", 24, **raised),
     ]
-    assert "".join(c["text"] for c in _without_footnote_markers(chars)) == "s 31st"
+    kept = _without_footnote_markers(Glyphs.from_dicts(chars))
+    assert "".join(kept.text) == "s 31st"

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw
 
 import pipeline.read.ocr as ocr
 from pipeline.extract import words_from_chars
+from pipeline.glyphs import Glyphs
 from pipeline.parallel import ParallelPages
 from pipeline.read import RawPage
 from pipeline.read.ocr import (
@@ -241,7 +242,7 @@ def test_ocr_never_refuses_a_scan_with_the_reason() -> None:
 )
 def test_which_pages_are_ocrd(mode: Any, chars: int, images: int, wanted: bool) -> None:
     char = {"text": "a", "x0": 0, "x1": 1, "top": 0, "bottom": 1}
-    raw = RawPage(1, 100, 100, 0, [char] * chars, images=images)
+    raw = RawPage(1, 100, 100, 0, Glyphs.from_dicts([char] * chars), images=images)
     assert OcrSettings(mode=mode).wants(raw) is wanted
 
 

@@ -117,7 +117,10 @@ def test_lean_chars_give_pdfplumbers_words_and_edges(pdf: Path) -> None:
             words = page.extract_words(extra_attrs=["fontname"], keep_blank_chars=False)
             edges, n_chars, n_images = page.edges, len(page.chars), len(page.images)
             page.close()
-            page._objects = _lean_objects(page)
+            chars, objects = _lean_objects(page)
+            doctop = page.initial_doctop  # (pdfplumber's words carry it; ours do not)
+            objects["char"] = [{**c, "doctop": doctop + c["top"]} for c in chars.dicts()]
+            page._objects = objects
             assert page.extract_words(extra_attrs=["fontname"], keep_blank_chars=False) == words
             assert page.edges == edges
             assert (len(page.chars), len(page.images)) == (n_chars, n_images)

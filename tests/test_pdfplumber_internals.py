@@ -41,11 +41,12 @@ def test_page_attributes_used_by_lean_objects() -> None:
         params = inspect.signature(page.process_object).parameters
         assert list(params) == ["obj"], f"Page.process_object now takes {list(params)}"
         # the chars built from LTChar agree with pdfplumber's own (keys and values)
-        lean = plumber._lean_objects(page)["char"]
+        lean = plumber._lean_objects(page)[0].dicts()
         own = page.chars
         assert len(lean) == len(own) > 0
-        for key in ("text", "fontname", "size", "x0", "x1", "top", "bottom", "doctop"):
+        for key in ("text", "fontname", "size", "x0", "x1", "top", "bottom", "upright"):
             assert [c[key] for c in lean] == [c[key] for c in own], f"char {key!r} differs"
+        assert [c["matrix"][1] for c in lean] == [c["matrix"][1] for c in own]
 
 
 def test_pdfminer_zlib_hook_is_still_used_by_the_stream_decoder() -> None:

@@ -177,7 +177,8 @@ def test_words_are_pdfplumbers_cut_by_split_glyphs(pdf: Path, engine: Any) -> No
     with open_document(engine, pdf, None, 1 << 27) as doc:
         for pageno in range(1, doc.page_count() + 1):
             raw = doc.read(pageno)
-            chars = raw.chars
+            # (pdfplumber's extractor wants a doctop: the page's own top will do)
+            chars = [{**c, "doctop": c["top"]} for c in raw.chars.dicts()]
             turn = upright_frame(chars, raw.width, raw.height)
             if turn is not None:
                 chars = [turned(c, turn) for c in chars]

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from pipeline.layout.engine import PageContent, Word, _group_lines
 from pipeline.model import PhysicalRow
@@ -60,16 +61,24 @@ def _bands(rows: Sequence[PhysicalRow]) -> dict[int, Region]:
 
 def _to_gutters(box: Region, words: Sequence[Word]) -> Region:
     """The box widened, left and right, to the words of its band that follow on from it
-    with no gutter between: a gap of more than a type size stops it."""
+    with no gutter between: a gap of more than a type size stops it. (Each word's
+    centre and size are taken once, as a tuple: this runs over every word of a page.)"""
     x0, top, x1, bottom = box
-    band = [w for w in words if top <= _mid(w) <= bottom]
-    for w in sorted(band, key=lambda w: w["x0"]):
-        if x0 <= _centre(w) and w["x0"] <= x1 + _size(w):
-            x1 = max(x1, w["x1"])
-    for w in sorted(band, key=lambda w: -w["x1"]):
-        if _centre(w) <= x1 and w["x1"] >= x0 - _size(w):
-            x0 = min(x0, w["x0"])
+    band = [(w["x0"], w["x1"], _centre(w), _size(w)) for w in words if top <= _mid(w) <= bottom]
+    for w_x0, w_x1, centre, size in sorted(band, key=_FIRST):
+        if x0 <= centre and w_x0 <= x1 + size:
+            x1 = max(x1, w_x1)
+    for w_x0, w_x1, centre, size in sorted(band, key=_right_to_left):
+        if centre <= x1 and w_x1 >= x0 - size:
+            x0 = min(x0, w_x0)
     return x0, top, x1, bottom
+
+
+_FIRST = itemgetter(0)
+
+
+def _right_to_left(t: tuple[float, ...]) -> float:
+    return -t[1]
 
 
 def _mid(w: Word) -> float:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 import statistics
 from collections.abc import Callable, Iterator, Sequence
@@ -47,6 +48,7 @@ from pipeline.profiles import Profile, header_key
 Word = dict[str, Any]
 
 _ITALIC_FONT = re.compile(r"italic|oblique|-(bold)?it$", re.IGNORECASE)
+_X0 = operator.itemgetter("x0")
 _RULE_TOLERANCE = 1.5  # pt: edges closer than this are one ruling line
 _MIN_RULE_COVER = 0.5  # a horizontal rule must cover half the table width
 
@@ -145,7 +147,7 @@ def _join_words(words: Sequence[Word]) -> str:
     changes (italic inside a word), so touching words are glued back without a space."""
     out: list[str] = []
     prev: Word | None = None
-    for w in sorted(words, key=lambda w: w["x0"]):
+    for w in sorted(words, key=_X0):
         if prev is not None:
             gap = w["x0"] - prev["x1"]
             out.append("" if gap < 0.12 * (prev["bottom"] - prev["top"]) else " ")
@@ -155,19 +157,25 @@ def _join_words(words: Sequence[Word]) -> str:
 
 
 def _group_lines(words: Sequence[Word]) -> list[_Line]:
-    """Words whose vertical extents mostly overlap are one visual line."""
+    """Words whose vertical extents mostly overlap are one visual line. (The line being
+    built is kept in locals, not read back from its ``_Line``: this runs for every cell
+    of every row.)"""
     if len(words) < 2:  # (most cells of a line: nothing to sort or group)
         return [_Line([w], w["top"], w["bottom"]) for w in words]
     lines: list[_Line] = []
+    top = bottom = 0.0
+    current: list[Word] = []
     for w in sorted(words, key=_reading_order):
-        if lines:
-            line = lines[-1]
-            overlap = min(line.bottom, w["bottom"]) - max(line.top, w["top"])
-            if overlap > 0.5 * min(line.height, w["bottom"] - w["top"]):
-                line.words.append(w)
-                line.bottom = max(line.bottom, w["bottom"])
+        w_top, w_bottom = w["top"], w["bottom"]
+        if current:
+            overlap = min(bottom, w_bottom) - max(top, w_top)
+            if overlap > 0.5 * min(bottom - top, w_bottom - w_top):
+                current.append(w)
+                bottom = max(bottom, w_bottom)
                 continue
-        lines.append(_Line([w], w["top"], w["bottom"]))
+            lines.append(_Line(current, top, bottom))
+        current, top, bottom = [w], w_top, w_bottom
+    lines.append(_Line(current, top, bottom))
     return lines
 
 
@@ -194,8 +202,14 @@ def page_lines(words: Sequence[Word], pageno: int, state: LayoutState | None = N
 
 def _is_italic(words: Sequence[Word]) -> bool:
     total = sum(len(w["text"]) for w in words)
-    italic = sum(len(w["text"]) for w in words if _ITALIC_FONT.search(w.get("fontname", "")))
+    italic = sum(len(w["text"]) for w in words if _italic_font(w.get("fontname", "")))
     return total > 0 and italic * 2 > total
+
+
+@functools.lru_cache(maxsize=1024)
+def _italic_font(fontname: str) -> bool:
+    """(Asked for every word of every cell; a document has a handful of fonts.)"""
+    return bool(_ITALIC_FONT.search(fontname))
 
 
 # --------------------------------------------------------------------------- rulings
@@ -661,8 +675,8 @@ def _cells_of_band(
             if centre < bounds[k + 1] or k == len(per_column) - 1:
                 per_column[k].append(w)
                 break
-    texts = tuple("\n".join(ln.text for ln in _group_lines(ws)) for ws in per_column)
-    italic = tuple(_is_italic(ws) for ws in per_column)
+    texts = tuple("\n".join(ln.text for ln in _group_lines(ws)) if ws else "" for ws in per_column)
+    italic = tuple(_is_italic(ws) if ws else False for ws in per_column)
     return texts, italic
 
 

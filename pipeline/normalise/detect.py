@@ -10,6 +10,7 @@ every language whatever this says, so a misdetection can never change a parsed f
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from .languages import LANGUAGES, fold
@@ -22,12 +23,11 @@ MIN_LEAD = 2.0  # the winner has at least twice the runner-up's hits
 def detect_language(texts: Iterable[str]) -> str | None:
     """ISO 639-1 code of the language of ``texts`` ("en", "fr", "es"), or None when the
     text is too short or too mixed to tell."""
-    hits = dict.fromkeys((lang.code for lang in LANGUAGES), 0)
-    stopwords = {lang.code: {fold(w) for w in lang.stopwords} for lang in LANGUAGES}
-    for text in texts:
-        for word in _WORD.findall(fold(text)):
-            for code, words in stopwords.items():
-                hits[code] += word in words
+    seen = Counter(word for text in texts for word in _WORD.findall(fold(text)))
+    hits = {
+        lang.code: sum(seen[word] for word in {fold(w) for w in lang.stopwords})
+        for lang in LANGUAGES
+    }
     ranked = sorted(hits.items(), key=lambda item: -item[1])
     (best, most), (_, second) = ranked[0], ranked[1]
     if most < MIN_HITS or most < MIN_LEAD * second:

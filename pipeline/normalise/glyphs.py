@@ -68,6 +68,15 @@ def _unswap(word: str) -> tuple[str, int]:
     return "".join(x or c for c, x in zip(word, letters, strict=True)), runs
 
 
+_REPAIRABLE = re.compile("[\ufb00-\ufb06\u4100-\u7a00]")  # (a superset of both kinds)
+
+
+def has_ligatures(text: str) -> bool:
+    """Whether ``text`` may hold a ligature glyph ``repair_ligatures`` would repair: a
+    quick no for the text of a whole page."""
+    return _REPAIRABLE.search(text) is not None
+
+
 def repair_ligatures(text: str) -> tuple[str, int]:
     """``text`` with ligature glyphs back as their letters, and how many were repaired.
 

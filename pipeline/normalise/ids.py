@@ -22,9 +22,13 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def text_key(text: str) -> str:
-    """Reduce text to lower-case ASCII words joined by single dashes."""
-    folded = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    """Reduce text to lower-case ASCII words joined by single dashes. (ASCII text has no
+    curly quote, compatibility form or accent: it is only case-folded.)"""
+    if text.isascii():
+        ascii_only = text
+    else:
+        folded = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+        ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
     ascii_only = _DASHES.sub("-", ascii_only).casefold()
     return _NON_ALNUM.sub("-", ascii_only).strip("-")
 

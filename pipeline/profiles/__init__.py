@@ -12,6 +12,7 @@ in docs/profiles-data.md.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -42,10 +43,13 @@ ROW_FIELDS: dict[str, str] = {
 """Fields every record carries whatever the profile: where the row came from."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def header_key(text: str) -> str:
     """Compare header texts by letters and digits only, so that "Event / Title",
     "Event/Title" and "EVENT TITLE" are the same header, and without accents, so that
-    "Événement / Titre" and "EVENEMENT / TITRE" are too."""
+    "Événement / Titre" and "EVENEMENT / TITRE" are too. (Cached: layout asks it of
+    every word of every body line, to tell a second table's header; the words of a
+    release repeat.)"""
     return _NOT_ALNUM.sub("", fold(text))
 
 

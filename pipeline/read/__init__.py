@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from pipeline.glyphs import Glyphs
 from pipeline.model import OcrStats
 
 Obj = dict[str, Any]
-"""A char, line, rect or curve in pdfplumber's dict form (``top`` measured from the top
-of the page, ``x0``/``x1`` from its left), whichever engine read it."""
+"""A line, rect or curve in pdfplumber's dict form (``top`` measured from the top of the
+page, ``x0``/``x1`` from its left), whichever engine read it."""
 
 Engine = Literal["pdfplumber", "pdfium"]
 ENGINES: tuple[Engine, ...] = ("pdfplumber", "pdfium")
@@ -37,15 +38,15 @@ class RawPage:
     """What a reader gives of one page, before any interpretation.
 
     ``chars`` are in content-stream order (words are grouped by runs of one font in that
-    order) with ``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``doctop``, ``size``,
-    ``fontname`` and ``upright``; ``lines``, ``rects`` and ``curves`` are the painted paths
-    as pdfminer classifies them (one segment, an axis-aligned rectangle, anything else)."""
+    order), as columns (``glyphs.Glyphs``: text, box, size, font, direction); ``lines``,
+    ``rects`` and ``curves`` are the painted paths as pdfminer classifies them (one
+    segment, an axis-aligned rectangle, anything else), in pdfplumber's dict form."""
 
     number: int
     width: float
     height: float
     rotation: int
-    chars: list[Obj]
+    chars: Glyphs
     lines: list[Obj] = field(default_factory=list)
     rects: list[Obj] = field(default_factory=list)
     curves: list[Obj] = field(default_factory=list)

@@ -50,6 +50,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.errors import InputError
+from pipeline.glyphs import Glyphs
 from pipeline.model import OcrStats
 from pipeline.normalise.detect import detect_language
 from pipeline.normalise.languages import LANGUAGES as PAGE_LANGUAGES
@@ -113,7 +114,7 @@ class OcrSettings:
             return False
         if self.mode == "always":
             return True
-        return raw.images > 0 and not any(c["text"].strip() for c in raw.chars)
+        return raw.images > 0 and bool(raw.chars.blank.all())
 
 
 # --------------------------------------------------------------------------- Tesseract
@@ -521,7 +522,7 @@ class PageScanner:
             width=width,
             height=height,
             rotation=raw.rotation,
-            chars=chars_of_words(words),
+            chars=Glyphs.from_dicts(chars_of_words(words)),
             lines=rule_objects(reading.segments, scale),
             images=raw.images,
             ocr=OcrStats(

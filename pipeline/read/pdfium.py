@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pypdfium2  # type: ignore[import-untyped]  # noqa: F401  (initialises the library)
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 from pdfminer.pdffont import PDFFont
@@ -39,6 +40,7 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError
+from pipeline.glyphs import Floats, Glyphs, Ints, floats
 from pipeline.read import Obj, PageBudget, RawPage, plumber
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -291,16 +293,15 @@ def _read_page(
     try:
         ctm = _device_ctm(page)
         textpage = pdfium_c.FPDFText_LoadPage(handle)
-        doctop = float(page.initial_doctop)
         try:
             reader = _CharReader(textpage, ctm, _PageFonts(fonts, measures))
-            chars = reader.chars(doctop)
+            chars = reader.chars()
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)
         raw = RawPage(pageno, float(page.width), float(page.height), int(page.rotation), chars)
         blanks = _paths(handle, ctm, page, raw, reader.ends)
         if blanks:
-            raw.chars = reader.with_blanks(chars, blanks, doctop)
+            raw.chars = reader.with_blanks(chars, blanks)
         return raw
     finally:
         pdfium_c.FPDF_ClosePage(handle)
@@ -315,7 +316,7 @@ def _unchecked(binding: Any, restype: Any) -> Any:
     return raw
 
 
-_GET_OBJECT = _unchecked(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_OBJECT_AT = _unchecked(pdfium_c.FPDFText_GetTextObject, ctypes.c_size_t)  # 0: none
 _GET_UNICODE = _unchecked(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
 _GET_ORIGIN = _unchecked(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
 _GET_LOOSE_BOX = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
@@ -323,6 +324,7 @@ _IS_GENERATED = _unchecked(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
 _GET_MATRIX = _unchecked(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
 _GET_SIZE = _unchecked(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _GET_FONT = _unchecked(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
+_TEXT_INDEX = _unchecked(pdfium_c.FPDFText_GetTextIndexFromCharIndex, ctypes.c_int)
 
 
 class _Measures:
@@ -485,7 +487,7 @@ class _CharReader:
         self.matrix = (ctypes.c_float * 6)()  # FS_MATRIX
         self.matrix_ref = ctypes.c_void_p(ctypes.addressof(self.matrix))
         self.ends: dict[int, int] = {}  # text object -> the index after its last char
-        self.ligatures: list[tuple[Obj, _FontInfo]] = []  # chars of two letters or more
+        self.ligatures: list[tuple[int, _FontInfo]] = []  # chars of two letters or more
 
     def style(self, obj: int, i: int, text: str) -> _Style:
         """The text object's style, found from its first char (index ``i``)."""
@@ -503,128 +505,145 @@ class _CharReader:
             self.styles[obj] = style
         return style
 
-    def chars(self, doctop: float) -> list[Obj]:
+    def chars(self) -> Glyphs:
         """The page's chars in PDFium's order, each with pdfminer's box (``_Style``): its
         x from the origin and the loose box's right edge, one advance further (or, where
-        that edge is the ink's, the font's width: ``_fallback_advance``)."""
-        textpage, tp = self.textpage, self.tp
-        n = pdfium_c.FPDFText_CountChars(textpage)
-        out: list[Obj] = []
-        origin = (ctypes.c_double * 2)()
-        ox_ref = ctypes.c_void_p(ctypes.addressof(origin))
-        oy_ref = ctypes.c_void_p(ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double))
-        box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
-        box_ref = ctypes.c_void_p(ctypes.addressof(box))
-        get_object, get_unicode, get_origin = _GET_OBJECT, _GET_UNICODE, _GET_ORIGIN
-        get_loose_box, is_generated = _GET_LOOSE_BOX, _IS_GENERATED
-        ca, cb, cc, cd, ce, cf = self.ctm
-        level = cb == 0 and cc == 0 and ca > 0  # a page without /Rotate
-        append = out.append
-        run_obj: int | None = None  # the text object of the chars at the end of ``out``
-        run_start = 0
-        suspect = False  # PDFium put a space of its own after them
-        style: _Style | None = None
-        last_x = last_y = float("nan")  # the origin of the last char in ``out``
-        for i in range(max(n, 0)):
-            obj = get_object(tp, i)
-            code = get_unicode(tp, i)
-            # a char PDFium generated: a line break or a space (between text objects,
-            # with no object; inside one, at a wide gap, with the object)
-            if obj is None or (code == 0x20 and is_generated(tp, i) == 1):
-                suspect = suspect or code == 0x20
-                continue
-            text = "-" if code == _HYPHEN_MARK else chr(code) if code else ""
-            if obj != run_obj:
-                if suspect and run_obj is not None:
-                    out[run_start:] = _with_real_spaces(run_obj, textpage, out[run_start:])
-                if run_obj is not None:
-                    self.ends[run_obj] = len(out)
-                run_obj, run_start, suspect = obj, len(out), False
-                style = self.style(obj, i, text)
-                # the object's constants, as locals for its chars
-                info, loose, scale, size = style.info, style.loose, style.scale, style.size
-                inked, widths = info.measures.inked, info.measures.widths
-                a, b, upright, flat = style.a, style.b, style.upright, level and style.flat
-                bottom_x, bottom_y = style.bottom_x, style.bottom_y
-                top_x, top_y, top_first = style.top_x, style.top_y, style.top_first
-                fontname = info.name
-                turned = None if upright else style.matrix
-            get_origin(tp, i, ox_ref, oy_ref)
-            origin_x = origin[0]
-            origin_y = origin[1]
-            if origin_x == last_x and origin_y == last_y and len(out) > run_start:
-                # a second letter of the glyph before: a ligature PDFium reads as its
-                # letters ("ti", U+FB06 as "st"), one char with all of them for
-                # pdfminer, so one char here too
-                out[-1]["text"] += text
-                if len(out[-1]["text"]) == 2:
-                    self.ligatures.append((out[-1], info))
-                continue
-            last_x, last_y = origin_x, origin_y
-            adv = -1.0
-            if loose:
-                get_loose_box(tp, i, box_ref)
-                right = box[2]
-                ink = inked.get(code)
-                if ink is None:
-                    ink = inked[code] = _ink_reaches(textpage, i, right)
-                if not ink:
-                    adv = (right - origin_x) / scale
-            if adv < 0:
-                adv = widths.get(code, -1.0)
-                if adv < 0:
-                    assert style is not None
-                    adv = widths[code] = _fallback_advance(
-                        info.handle, code, textpage, i, (origin_x, origin_y), style.own
-                    )
-            if flat:
-                # the arithmetic below, without its terms that are zero
-                left = ca * origin_x + ce
-                right = left + a * adv * size
-                py = cd * origin_y + cf
-                if top_first:
-                    top, bottom = py + top_y, py + bottom_y
-                else:
-                    top, bottom = py + bottom_y, py + top_y
-            else:
-                px = ca * origin_x + cc * origin_y + ce
-                py = cb * origin_x + cd * origin_y + cf
-                x0, y0 = px + bottom_x, py + bottom_y
-                x1 = px + a * adv * size + top_x
-                y1 = py + b * adv * size + top_y
-                # pdfplumber's y grows downwards: ``ctm`` flipped it, top is the smaller y
-                top, bottom = (y0, y1) if y0 < y1 else (y1, y0)
-                left, right = (x0, x1) if x0 < x1 else (x1, x0)
-            char = {
-                "text": text,
-                "fontname": fontname,
-                "size": bottom - top,
-                "upright": upright,
-                "x0": left,
-                "x1": right,
-                "top": top,
-                "bottom": bottom,
-                "doctop": doctop + top,
-            }
-            if turned is not None:
-                char["matrix"] = turned
-            append(char)
-        if suspect and run_obj is not None:
-            out[run_start:] = _with_real_spaces(run_obj, textpage, out[run_start:])
-        if run_obj is not None:
-            self.ends[run_obj] = len(out)
-        for glyph, font in self.ligatures:
-            glyph["text"] = _as_pdfminer_reads(glyph["text"], font.font)
-        return out
+        that edge is the ink's, the font's width: ``_fallback_advance``).
 
-    def with_blanks(self, chars: list[Obj], blanks: list[_Blank], doctop: float) -> list[Obj]:
+        In passes over the page, each a tight loop making one call into PDFium per char
+        (a call costs more than the Python around it): every char's text object (which
+        tells the chars PDFium generated, and the runs of one object), the origins of the
+        chars kept, the loose boxes of those that start a glyph. The Unicode comes with
+        the page's text (``_page_text``); the boxes are computed for the page at once
+        (``_boxes``)."""
+        textpage, tp = self.textpage, self.tp
+        n = max(pdfium_c.FPDFText_CountChars(textpage), 0)
+        codes, letters = _codes(textpage, tp, n)
+        get_object = _OBJECT_AT
+        objects = np.fromiter((get_object(tp, i) for i in range(n)), np.uint64, n)
+        # a char PDFium generated: a line break or a space (between text objects, with
+        # no object; inside one, at a wide gap, with the object). A generated space
+        # after a text object's chars is a space glyph it may have dropped
+        # (``_real_spaces``)
+        made = [
+            i
+            for i in np.flatnonzero(codes == 0x20).tolist()
+            if not objects[i] or _IS_GENERATED(tp, i) == 1
+        ]
+        shown = objects != 0
+        shown[made] = False
+        kept = np.flatnonzero(shown)
+        if not len(kept):
+            return Glyphs.empty()
+        # the runs of one text object: their first char's position in ``kept``
+        kept_objects = objects[kept]
+        starts = np.flatnonzero(np.concatenate(([True], kept_objects[1:] != kept_objects[:-1])))
+        run_of = np.cumsum(np.isin(np.arange(len(kept)), starts)) - 1
+        xs, ys = _origins(tp, kept.tolist())
+        # a second letter of the glyph before (same object, same origin): a ligature
+        # PDFium reads as its letters ("ti", U+FB06 as "st"), one char with all of them
+        # for pdfminer, so one char here too
+        ox, oy = floats(xs), floats(ys)
+        heads = np.ones(len(kept), dtype=bool)
+        heads[1:] = ~((run_of[1:] == run_of[:-1]) & (ox[1:] == ox[:-1]) & (oy[1:] == oy[:-1]))
+        styles: list[_Style] = []
+        style_index: dict[int, int] = {}
+        run_style: list[int] = []
+        for obj, first in zip(kept_objects[starts].tolist(), kept[starts].tolist(), strict=True):
+            style = self.style(obj, first, letters[first])
+            run_style.append(style_index.setdefault(id(style), len(styles)))
+            if run_style[-1] == len(styles):
+                styles.append(style)
+        head_at = np.flatnonzero(heads)
+        head_kept = kept[head_at].tolist()
+        texts = [letters[i] for i in head_kept]
+        out_of = np.cumsum(heads) - 1  # the glyph each kept char belongs to
+        for k in np.flatnonzero(~heads).tolist():
+            at = int(out_of[k])
+            texts[at] += letters[kept[k]]
+            if len(texts[at]) == 2:
+                self.ligatures.append((at, styles[run_style[run_of[k]]].info))
+        style_of = np.asarray(run_style, dtype=np.int64)[run_of[head_at]]
+        ox, oy = ox[head_at], oy[head_at]
+        advs = self._advances(head_kept, codes[head_kept], ox, oy, style_of, styles)
+        # each run's end among the glyphs, and there the spaces PDFium left out
+        last_kept = np.append(starts[1:], len(kept)) - 1
+        ends = (out_of[last_kept] + 1).tolist()
+        suspect = _runs_before(kept, made, starts)
+        run_objects = kept_objects[starts].tolist()
+        order: list[int] = []  # glyphs, and after a run its spaces put back
+        copies: list[int] = []  # where those spaces are in ``order``
+        begin = 0
+        for r, end in enumerate(ends):
+            order.extend(range(begin, end))
+            if r in suspect:
+                count = _real_spaces(run_objects[r], textpage, "".join(texts[begin:end]))
+                copies.extend(range(len(order), len(order) + count))
+                order.extend([end - 1] * count)
+            self.ends[run_objects[r]] = len(order)
+            begin = end
+        # (after the spaces: PDFium's text of a text object spells its ligatures)
+        for at, font in self.ligatures:
+            texts[at] = _as_pdfminer_reads(texts[at], font.font)
+        return _boxes(texts, order, copies, ox, oy, advs, style_of, styles, self.ctm)
+
+    def _advances(
+        self,
+        glyphs: list[int],
+        codes: Ints,
+        ox: Floats,
+        oy: Floats,
+        style_of: Ints,
+        styles: list[_Style],
+    ) -> Floats:
+        """Each glyph's advance per unit of size: from its loose box's right edge, one
+        advance from the origin, where the font gives loose boxes and the glyph's ink
+        does not reach past that edge (measured once per font and code); otherwise the
+        font's width (``_fallback_advance``, once per font and code, from its first
+        glyph in the page's order). ``glyphs`` are the glyphs' char indices."""
+        textpage = self.textpage
+        advs = np.full(len(glyphs), -1.0)
+        loose = np.flatnonzero(np.asarray([s.loose for s in styles], dtype=bool)[style_of])
+        if len(loose):
+            rights = floats(_loose_rights(self.tp, [glyphs[j] for j in loose.tolist()]))
+            # whether the ink reaches the right edge: per font (its measures) and code
+            fonts: dict[int, _Measures] = {}
+            font_of = [fonts.setdefault(id(s.info.measures), s.info.measures) for s in styles]
+            number = {id(m): k for k, m in enumerate(fonts.values())}
+            font_numbers = np.asarray([number[id(m)] for m in font_of], dtype=np.int64)
+            key = (font_numbers[style_of[loose]] << 32) | codes[loose]
+            pairs, first, which = np.unique(key, return_index=True, return_inverse=True)
+            measures = list(fonts.values())
+            ink = []
+            for pair, j in zip(pairs.tolist(), first.tolist(), strict=True):
+                inked, code = measures[pair >> 32].inked, pair & 0xFFFFFFFF
+                if code not in inked:
+                    inked[code] = _ink_reaches(textpage, glyphs[loose[j]], float(rights[j]))
+                ink.append(inked[code])
+            scale = np.asarray([s.scale for s in styles])[style_of[loose]]
+            from_box = (rights - ox[loose]) / scale
+            advs[loose] = np.where(np.asarray(ink, dtype=bool)[which], -1.0, from_box)
+        for j in np.flatnonzero(advs < 0).tolist():
+            style = styles[style_of[j]]
+            info, code = style.info, int(codes[j])
+            widths = info.measures.widths
+            adv = widths.get(code, -1.0)
+            if adv < 0:
+                origin = (float(ox[j]), float(oy[j]))
+                adv = widths[code] = _fallback_advance(
+                    info.handle, code, textpage, glyphs[j], origin, style.own
+                )
+            advs[j] = adv
+        return advs
+
+    def with_blanks(self, chars: Glyphs, blanks: list[_Blank]) -> Glyphs:
         """The chars with a blank (a space) where each text object PDFium's text page
         leaves out stands: PDFium skips a text object whose glyphs draw no ink (a
         no-break space set in a font subset of its own, between "Saint" and "Paul"),
         pdfminer keeps its glyphs, and the page shows the gap. Only that the text
         breaks there is known, not how wide the gap is: the blank is zero wide, at the
         object's origin, after the chars of the text object drawn before it."""
-        out = list(chars)
+        out = chars.dicts()
         size = ctypes.c_float()
         for at, obj, own in reversed(blanks):
             handle = _GET_FONT(ctypes.c_void_p(obj)) or 0
@@ -644,12 +663,11 @@ class _CharReader:
                 "x1": max(x0, x1),
                 "top": top,
                 "bottom": bottom,
-                "doctop": doctop + top,
             }
             if not style.upright:
                 char["matrix"] = style.matrix
             out.insert(at, char)
-        return out
+        return Glyphs.from_dicts(out)
 
 
 _Blank = tuple[int, int, Matrix]
@@ -749,22 +767,178 @@ def _object_text(address: int, textpage: Any) -> str:
     return buf.raw[: n - 2].decode("utf-16-le", "replace")
 
 
-def _with_real_spaces(obj: int, textpage: Any, run: list[Obj]) -> list[Obj]:
-    """The chars of one text object with the spaces its string ends with put back.
+def _real_spaces(obj: int, textpage: Any, shown: str) -> int:
+    """How many space glyphs the text object's string ends with that PDFium left out of
+    its chars (``shown``, their texts).
 
     Where a string ends with a space glyph (Chromium draws "n " as one string), PDFium
     drops the glyph from the text page and puts a space of its own ("generated", with no
     text object) in the gap; pdfminer keeps the glyph. A space only ends a word, so it is
-    put back after the object's last char (zero wide). Spaces inside a string are not
-    touched: there the object's text also holds PDFium's own spaces at wide gaps, which
-    pdfminer does not see."""
+    put back after the object's last char (zero wide, ``_copy_last``). Spaces inside a
+    string are not touched: there the object's text also holds PDFium's own spaces at
+    wide gaps, which pdfminer does not see."""
     text = _object_text(obj, textpage)
-    shown = "".join(c["text"] for c in run)
-    if not run or not text.startswith(shown) or text == shown or text[len(shown) :].strip():
-        return run
-    last = run[-1]
-    spaces = [{**last, "text": " ", "x0": last["x1"], "width": 0.0} for _ in text[len(shown) :]]
-    return [*run, *spaces]
+    if not shown or not text.startswith(shown) or text == shown or text[len(shown) :].strip():
+        return 0
+    return len(text) - len(shown)
+
+
+def _codes(textpage: Any, tp: Any, n: int) -> tuple[Ints, list[str]]:
+    """Each char's Unicode and its text: a line-end hyphen PDFium marks 0x02 is "-", a
+    char without Unicode has no text."""
+    page_text = _page_text(textpage, tp, n)
+    if page_text is None:
+        codes = np.asarray([_GET_UNICODE(tp, i) for i in range(n)], dtype=np.int64)
+        odd = list(range(n))
+        letters = [""] * n
+    else:
+        points = page_text.encode("utf-32-le", "surrogatepass")
+        codes = np.frombuffer(points, dtype=np.uint32).astype(np.int64)
+        # U+FFFE: PDFium's text for a char without Unicode or a line-end hyphen
+        odd = np.flatnonzero(codes == 0xFFFE).tolist()
+        codes[odd] = [_GET_UNICODE(tp, i) for i in odd]
+        letters = list(page_text)
+    for i in odd:
+        code = int(codes[i])
+        letters[i] = "-" if code == _HYPHEN_MARK else chr(code) if code else ""
+    return codes, letters
+
+
+def _origins(tp: Any, chars: list[int]) -> tuple[list[float], list[float]]:
+    """The origin of each of ``chars`` (indices), a call each."""
+    origin = (ctypes.c_double * 2)()
+    ox_ref = ctypes.c_void_p(ctypes.addressof(origin))
+    oy_ref = ctypes.c_void_p(ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double))
+    get_origin = _GET_ORIGIN
+    xs: list[float] = []
+    ys: list[float] = []
+    append_x, append_y = xs.append, ys.append
+    for i in chars:
+        get_origin(tp, i, ox_ref, oy_ref)
+        append_x(origin[0])
+        append_y(origin[1])
+    return xs, ys
+
+
+def _loose_rights(tp: Any, chars: list[int]) -> list[float]:
+    """The right edge of the loose box of each of ``chars`` (indices), a call each."""
+    box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    box_ref = ctypes.c_void_p(ctypes.addressof(box))
+    get_loose_box = _GET_LOOSE_BOX
+    rights: list[float] = []
+    append = rights.append
+    for i in chars:
+        get_loose_box(tp, i, box_ref)
+        append(box[2])
+    return rights
+
+
+def _runs_before(kept: Ints, made: list[int], starts: Ints) -> set[int]:
+    """The runs (by their place in ``starts``) followed by a space PDFium generated,
+    before the next run starts (``made``: where those spaces are among all chars)."""
+    last = np.searchsorted(kept, made, side="left") - 1  # the last char kept before
+    runs = np.searchsorted(starts, last[last >= 0], side="right") - 1
+    return set(runs.tolist())
+
+
+def _page_text(textpage: Any, tp: Any, n: int) -> str | None:
+    """The Unicode of the page's ``n`` chars in one call (``FPDFText_GetText``), one
+    letter per char, or None where the page's text is not one letter per char (a char
+    PDFium gives no text, such as a control char, shifts the rest).
+
+    PDFium's text holds each char's Unicode but for a char without one and a line-end
+    hyphen, which it writes as U+FFFE (``FPDFText_GetUnicode`` then tells which). A
+    char with no text at all is seen by the index of the last char's text: it is the
+    last char's own index only when every char has one."""
+    if n == 0:
+        return ""
+    if _TEXT_INDEX(tp, n - 1) != n - 1:
+        return None
+    units = 2 * n + 2  # a char may take two UTF-16 units; and the terminating NUL
+    buf = (ctypes.c_ushort * units)()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, n, buf)
+    if written <= 0 or written > units:
+        return None
+    text = bytes(buf)[: 2 * (written - 1)].decode("utf-16-le", "surrogatepass")
+    return text if len(text) == n else None
+
+
+def _boxes(
+    texts: list[str],
+    order: list[int],
+    copies: list[int],
+    ox: Floats,
+    oy: Floats,
+    advs: Floats,
+    style_of: Ints,
+    styles: list[_Style],
+    ctm: Matrix,
+) -> Glyphs:
+    """pdfminer's box of every glyph, from its origin, advance and style, for the whole
+    page at once: from the origin, ``descent`` to ``descent + size`` up (along the
+    char matrix) and one advance across, in pdfplumber's coordinates. Each value is
+    computed term for term in the order a char at a time would (numpy's float64
+    arithmetic is Python's), so the boxes are the same to the last bit. The chars are
+    the glyphs in ``order``; a space put back (at ``copies``) is a copy of the glyph
+    before it, a blank from its right edge, zero wide."""
+    if not texts:
+        return Glyphs.empty()
+    ca, cb, cc, cd, ce, cf = ctm
+    level = cb == 0 and cc == 0 and ca > 0  # a page without /Rotate
+
+    def per_style(values: list[Any], dtype: Any = np.float64) -> Any:
+        return np.asarray(values, dtype=dtype)[style_of]
+
+    a, b = per_style([s.a for s in styles]), per_style([s.b for s in styles])
+    size = per_style([s.size for s in styles])
+    bottom_x = per_style([s.bottom_x for s in styles])
+    bottom_y = per_style([s.bottom_y for s in styles])
+    top_x, top_y = per_style([s.top_x for s in styles]), per_style([s.top_y for s in styles])
+    flat = per_style([level and s.flat for s in styles], np.bool_)
+    top_first = per_style([s.top_first for s in styles], np.bool_)
+    upright = per_style([s.upright for s in styles], np.bool_)
+    matrix_b = per_style([np.nan if s.upright else s.matrix[1] for s in styles])
+    names: dict[str, int] = {}
+    font = per_style([names.setdefault(s.info.name, len(names)) for s in styles], np.int64)
+    across = a * advs * size
+    # set left to right along the page's x: x from the origin and the advance, y from
+    # the origin's alone
+    left = ca * ox + ce
+    flat_right = left + across
+    py = cd * oy + cf
+    flat_top = np.where(top_first, py + top_y, py + bottom_y)
+    flat_bottom = np.where(top_first, py + bottom_y, py + top_y)
+    # any other: both corners through the char matrix; pdfplumber's y grows downwards
+    # (``ctm`` flipped it), so top is the smaller y
+    px = ca * ox + cc * oy + ce
+    py = cb * ox + cd * oy + cf
+    x0, y0 = px + bottom_x, py + bottom_y
+    x1 = px + across + top_x
+    y1 = py + b * advs * size + top_y
+    lower = y0 < y1
+    top = np.where(flat, flat_top, np.where(lower, y0, y1))
+    bottom = np.where(flat, flat_bottom, np.where(lower, y1, y0))
+    lefter = x0 < x1
+    x_left = np.where(flat, left, np.where(lefter, x0, x1))
+    x_right = np.where(flat, flat_right, np.where(lefter, x1, x0))
+    at = np.asarray(order, dtype=np.int64)
+    x_left, x_right, top, bottom = x_left[at], x_right[at], top[at], bottom[at]
+    chars = [texts[i] for i in order]
+    for c in copies:
+        chars[c] = " "
+    x_left[copies] = x_right[copies]
+    return Glyphs(
+        text=chars,
+        x0=x_left,
+        x1=x_right,
+        top=top,
+        bottom=bottom,
+        size=bottom - top,
+        upright=upright[at],
+        font=font[at],
+        fontnames=list(names),
+        matrix_b=matrix_b[at],
+    )
 
 
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)

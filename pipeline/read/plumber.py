@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pdfminer.pdftypes
 import pdfplumber
 from pdfminer import ascii85
@@ -27,6 +28,7 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError
+from pipeline.glyphs import Glyphs, floats
 from pipeline.read import Obj, PageBudget, RawPage
 
 Word = Obj
@@ -363,24 +365,32 @@ def check_page_budget(
 _END = object()
 
 
-def _lean_objects(page: Any) -> dict[str, list[Word]]:
-    """``page.objects``, with each char built straight from pdfminer's LTChar.
+def _lean_objects(page: Any) -> tuple[Glyphs, dict[str, list[Word]]]:
+    """``page.chars`` and ``page.objects`` but chars, with each char taken straight from
+    pdfminer's LTChar into columns (``Glyphs``).
 
     pdfplumber's ``process_object`` resolves and copies every attribute of every char
-    (colours, colour spaces, graphic state): about two thirds of the time spent reading
-    a page. Chars here carry only what word extraction and the page limits use (text,
-    font, size, geometry, direction), with pdfplumber's own arithmetic, so the words are
-    the same; every other object (rules, rectangles, curves, images) goes through
-    ``process_object`` unchanged. ``tests/test_parallel.py`` checks the words and edges
-    against pdfplumber's own on the fixture PDFs."""
+    (colours, colour spaces, graphic state) into a dict: about two thirds of the time
+    spent reading a page. Chars here carry only what word extraction and the page
+    limits use (text, font, size, geometry, direction), with pdfplumber's own
+    arithmetic (on the columns, term for term), so the words are the same; every other
+    object (rules, rectangles, curves, images) goes through ``process_object``
+    unchanged. ``tests/test_parallel.py`` checks the words and edges against
+    pdfplumber's own on the fixture PDFs."""
     if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
-        return dict(page.objects)
-    objects: dict[str, list[Word]] = {"char": []}
-    chars = objects["char"]
-    height = page.height
-    mb_x0, mb_top = page.mediabox[:2]
-    doctop = page.initial_doctop
-    number = page.page_number
+        given: dict[str, list[Word]] = dict(page.objects)
+        return Glyphs.from_dicts(given.pop("char", [])), given
+    objects: dict[str, list[Word]] = {}
+    texts: list[str] = []
+    x0s: list[float] = []
+    x1s: list[float] = []
+    y0s: list[float] = []
+    y1s: list[float] = []
+    sizes: list[float] = []
+    uprights: list[bool] = []
+    fonts: list[int] = []
+    matrix_bs: list[float] = []
+    fontnames: dict[Any, int] = {}
 
     # depth first, in drawing order, as pdfplumber's iter_layout_objects (a loop, not a
     # recursive closure: that is a reference cycle keeping each page's chars alive
@@ -393,37 +403,44 @@ def _lean_objects(page: Any) -> dict[str, list[Word]]:
         elif isinstance(obj, LTContainer):
             stack.append(iter(obj._objs))
         elif type(obj) is LTChar:
-            fontname = obj.fontname
-            if isinstance(fontname, bytes):
-                fontname = fix_fontname_bytes(fontname)
-            top = (height - obj.y1) + mb_top
-            chars.append(
-                {
-                    "text": obj.get_text(),
-                    "fontname": fontname,
-                    "size": obj.size,
-                    "adv": obj.adv,
-                    "upright": obj.upright,
-                    "matrix": obj.matrix,
-                    "x0": obj.x0 + mb_x0,
-                    "x1": obj.x1 + mb_x0,
-                    "y0": obj.y0,
-                    "y1": obj.y1,
-                    "width": obj.width,
-                    "height": obj.height,
-                    "top": top,
-                    "bottom": (height - obj.y0) + mb_top,
-                    "doctop": doctop + top,
-                    "object_type": "char",
-                    "page_number": number,
-                }
-            )
+            texts.append(obj.get_text())
+            x0s.append(obj.x0)
+            x1s.append(obj.x1)
+            y0s.append(obj.y0)
+            y1s.append(obj.y1)
+            sizes.append(obj.size)
+            uprights.append(obj.upright)
+            fonts.append(fontnames.setdefault(obj.fontname, len(fontnames)))
+            matrix_bs.append(obj.matrix[1])
         else:
             attr = page.process_object(obj)
             kind = attr["object_type"]
             if kind != "anno":
                 objects.setdefault(kind, []).append(attr)
-    return objects
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    names = [fix_fontname_bytes(f) if isinstance(f, bytes) else f for f in fontnames]
+    chars = Glyphs(
+        text=texts,
+        x0=floats(x0s) + mb_x0,
+        x1=floats(x1s) + mb_x0,
+        top=(height - floats(y1s)) + mb_top,
+        bottom=(height - floats(y0s)) + mb_top,
+        size=floats(sizes),
+        upright=np.asarray(uprights, dtype=np.bool_),
+        font=_font_ids(fonts, names),
+        fontnames=names,
+        matrix_b=floats(matrix_bs),
+    )
+    return chars, objects
+
+
+def _font_ids(fonts: list[int], names: list[str]) -> npt.NDArray[np.int64]:
+    """Font numbers by name: two fonts pdfminer names apart may share a name once the
+    bytes of one are decoded."""
+    first: dict[str, int] = {}
+    same = np.asarray([first.setdefault(name, k) for k, name in enumerate(names)], np.int64)
+    return same[np.asarray(fonts, dtype=np.int64)] if fonts else np.zeros(0, np.int64)
 
 
 class PlumberDocument:
@@ -466,13 +483,13 @@ def open_pdf(
 
 def raw_page(page: Any, pageno: int) -> RawPage:
     """One page's chars (``_lean_objects``) and painted paths, pdfplumber's way."""
-    objects = _lean_objects(page)
+    chars, objects = _lean_objects(page)
     return RawPage(
         number=pageno,
         width=float(page.width),
         height=float(page.height),
         rotation=int(page.rotation),
-        chars=objects.get("char", []),
+        chars=chars,
         lines=objects.get("line", []),
         rects=objects.get("rect", []),
         curves=objects.get("curve", []),
