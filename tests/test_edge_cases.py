@@ -230,3 +230,39 @@ def test_superscript_footnote_markers_are_dropped_ordinals_kept() -> None:
     ]
     kept = _without_footnote_markers(Glyphs.from_dicts(chars))
     assert "".join(kept.text) == "s 31st"
+
+
+def _table_with_text_far_off_the_page(path: Path) -> None:
+    """A 3-column unruled table, and the same lines again 46 million points to the
+    right of the page (a damaged text matrix, as a fuzzed PDF had)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 10)
+    rows = [("Name", "City", "Count"), ("Ann", "Oslo", "3"), ("Bob", "Rome", "5")]
+    rows += [("Cid", "Lima", "8"), ("Dee", "Kiev", "13")]
+    for i, row in enumerate(rows):
+        for x, text in zip((72, 200, 330), row, strict=True):
+            c.drawString(x, 700 - 16 * i, text)
+            c.drawString(46_000_000 + x, 700 - 16 * i, f"far {text} 10")
+    c.save()
+
+
+@pytest.mark.parametrize("profile", ["generic", "iscm-events"])
+def test_text_far_off_the_page_is_not_read(tmp_path: Path, profile: str) -> None:
+    """Glyphs set off the page are printed nowhere: they are no table's text, and
+    measuring columns across 46 million points once ran a worker out of memory."""
+    pdf = tmp_path / "far.pdf"
+    _table_with_text_far_off_the_page(pdf)
+    out = tmp_path / "out"
+    run_pipeline([pdf], out, Options(profile=profile, workers=1))
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))["inputs"][0]
+    if profile == "iscm-events":  # no ISCM table on this page: refused by name, in time
+        assert report["error"] == "far.pdf: no ISCM events table found"
+        return
+    assert report["error"] is None
+    with (out / "tables" / "far-1.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r[5:] for r in csv.reader(f)]
+    assert rows == [["Name", "City", "Count"], ["Ann", "Oslo", "3"], ["Bob", "Rome", "5"],
+                    ["Cid", "Lima", "8"], ["Dee", "Kiev", "13"]]

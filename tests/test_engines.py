@@ -155,7 +155,9 @@ def _rotated_table(path: Path, rotate: int) -> None:
     from reportlab.pdfgen import canvas
 
     width, height = 420.0, 300.0
-    c = canvas.Canvas(str(path), pagesize=(width, height) if rotate % 180 == 0 else (height, width))
+    # reportlab swaps the media box of a page it turns by 90 or 270 degrees itself, so the
+    # page is shown ``width`` wide whatever the turn
+    c = canvas.Canvas(str(path), pagesize=(width, height))
     c.setPageRotation(rotate)
     # user space -> how the page shows it: undo the turn /Rotate applies
     if rotate == 90:
