@@ -52,7 +52,14 @@ from pipeline.read import (
     open_document,
 )
 from pipeline.read.ocr import OcrSettings, PageScanner
-from pipeline.words import Transform, build_words, turned, turned_glyphs, upright_frame
+from pipeline.words import (
+    Transform,
+    build_words,
+    read_once,
+    turned,
+    turned_glyphs,
+    upright_frame,
+)
 
 log = logging.getLogger(__name__)
 
@@ -285,10 +292,11 @@ def read_page(
         chars = turned_glyphs(chars, turn)
         horizontal, vertical = _turned_rulings(horizontal, vertical, turn)
         width, height = raw.height, raw.width
-    chars = _without_footnote_markers(chars)
+    chars = read_once(_without_footnote_markers(chars))
     # the characters the page prints: spaces are not counted, as the engines do not
     # agree on them (PDFium keeps few of the space glyphs pdfminer reads, and adds
-    # none), so that the limit, its reason and the count are the same under both
+    # none), nor a glyph painted twice (PDFium reads it once, pdfminer twice), so that
+    # the limit, its reason and the count are the same under both
     n_chars = len(chars) - int(np.count_nonzero(chars.spaces))
     if n_chars > limits.max_chars_per_page:
         raise InputError(

@@ -133,6 +133,14 @@ def without_overprint(chars: Sequence[Obj]) -> list[Obj]:
     return glyphs if order is None else [glyphs[i] for i in order]
 
 
+def read_once(glyphs: Glyphs) -> Glyphs:
+    """The glyphs, each drawn once, on columns (``without_overprint``): PDFium already
+    reads a glyph painted twice as one char and pdfminer as two, so a page's printed
+    characters are counted after this (``extract.read_page``), the same under both."""
+    order = _overprint_order(glyphs)
+    return glyphs if order is None else glyphs.take(np.array(order, dtype=np.int64))
+
+
 def _overprint_order(glyphs: Glyphs) -> list[int] | None:
     """The positions of the glyphs read once, in reading order, when the page is
     overprinted (``without_overprint``); None when it is not."""
@@ -229,10 +237,7 @@ def build_words(chars: Glyphs | Sequence[Obj], vertical: Sequence[Obj]) -> list[
     it might be cut at goes through ``split_glyphs``. ``tests/test_words.py`` checks it
     against pdfplumber's own extractor followed by ``split_glyphs`` on every fixture
     PDF."""
-    glyphs = chars if isinstance(chars, Glyphs) else Glyphs.from_dicts(chars)
-    order = _overprint_order(glyphs)
-    if order is not None:
-        glyphs = glyphs.take(np.array(order, dtype=np.int64))
+    glyphs = read_once(chars if isinstance(chars, Glyphs) else Glyphs.from_dicts(chars))
     words, columns = _words(glyphs, vertical, _spaces_drawn(glyphs))
     return without_tracking(words, columns)
 
