@@ -9,7 +9,10 @@ stored under ``DIR/.cache/`` keyed by
   parse differently, and while developing the version number does not move),
 * the profile's name and the sha256 of its TOML text (an edited alias or field
   invalidates it), and the resource limits (a stricter limit must be able to fail),
-* the OCR settings and Tesseract's version (another Tesseract reads a scan differently).
+* the OCR settings; and for a PDF with pages read by OCR, Tesseract's version, kept in
+  the entry and compared on a hit (another Tesseract reads a scan differently). Asking
+  Tesseract its version costs a subprocess, so a run whose PDFs have a text layer never
+  asks.
 
 Failed inputs are never cached: they are retried on every run. A hit is re-stamped with
 the file's current path and name, so the outputs are identical with and without the
@@ -36,6 +39,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.emit import atomic_path
 from pipeline.extract import sha256_file
+from pipeline.model import Document
 from pipeline.profiles import load_profile, profile_text
 from pipeline.read.ocr import tesseract_version
 from pipeline.runner import FileResult, Options, parse_inputs
@@ -49,7 +53,7 @@ from pipeline.stagefiles import (
 
 log = logging.getLogger("pipeline")
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bump when the stored structure changes, so old entries miss instead of breaking."""
 
 
@@ -87,9 +91,8 @@ class ResultCache:
                 profile_digest(o.profile),
                 repr(dataclasses.astuple(o.limits)),
                 o.engine,
-                # scans: whether and how pages are OCR'd, and by which Tesseract
+                # scans: whether and how pages are OCR'd (by which Tesseract: in the entry)
                 repr(dataclasses.astuple(o.ocr)),
-                tesseract_version() if o.ocr.mode != "never" else "",
                 # an encrypted PDF parsed with its password is not served without it
                 hashlib.sha256((o.password or "").encode()).hexdigest(),
             ]
@@ -106,6 +109,8 @@ class ResultCache:
         try:
             stored = json.loads(entry.read_text(encoding="utf-8"))
             if stored.get("format") != CACHE_FORMAT or stored.get("sha256") != sha256:
+                return None
+            if stored["tesseract"] is not None and stored["tesseract"] != tesseract_version():
                 return None
             result = FileResult(
                 document_from_json(stored["document"]),
@@ -124,6 +129,7 @@ class ResultCache:
         stored = {
             "format": CACHE_FORMAT,
             "sha256": d.sha256,
+            "tesseract": _tesseract_used(d),
             "document": document_to_json(d),
             "records": [record_to_json(r) for r in result.records],
             "rejects": [dataclasses.asdict(r) for r in result.rejects],
@@ -133,6 +139,12 @@ class ResultCache:
                 tmp.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
         except OSError as exc:  # a read-only or full disk costs speed, not the run
             log.warning("cache: cannot write %s (%s)", self.folder, exc.strerror or exc)
+
+
+def _tesseract_used(document: Document) -> str | None:
+    """The version of the Tesseract that read the document's scanned pages; None when no
+    page was OCR'd (then no Tesseract can read it differently)."""
+    return tesseract_version() if document.counts.get("ocr_pages", 0) else None
 
 
 def _restamp(result: FileResult, path: Path) -> FileResult:

@@ -15,6 +15,7 @@ pdfplumber silently drops that half (see ``layout``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -283,7 +284,8 @@ def _on_page(chars: Glyphs, width: float, height: float) -> Glyphs:
 def read_page(
     raw: RawPage, pageno: int, name: str, limits: Limits, find_grids: bool = True
 ) -> PageContent:
-    """One raw page (from any engine) as the layout's page model."""
+    """One raw page (from any engine) as the layout's page model. Its ruled grids are
+    found when layout asks (``PageContent.ruled_grids``), if ever."""
     chars = raw.chars
     horizontal, vertical = _rulings(raw)
     width, height = raw.width, raw.height
@@ -309,7 +311,6 @@ def read_page(
     # are this page's own dicts
     for i, w in enumerate(words):
         w["id"] = i
-    grids = _grids(raw, turn) if find_grids else []
     return PageContent(
         pageno,
         words,
@@ -317,10 +318,11 @@ def read_page(
         vertical,
         n_chars,
         raw.images,
-        grids,
+        [],
         height,
         ligatures_repaired=repaired,
         ocr=raw.ocr,
+        grid_finder=functools.partial(_grids, raw, turn) if find_grids else None,
     )
 
 

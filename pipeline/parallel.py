@@ -166,9 +166,13 @@ def _read_range(first: int, last: int) -> list[PageContent] | _Failed:
                 w["engine"], w["path"], w["password"], limits.max_stream_bytes, limits.budget
             )
             w["doc"] = w["opened"].__enter__()
-        pages = read_open_pages(
-            w["doc"], w["path"].name, w["limits"], first, last, w["find_grids"], w["scanner"]
+        pages = list(
+            read_open_pages(
+                w["doc"], w["path"].name, w["limits"], first, last, w["find_grids"], w["scanner"]
+            )
         )
-        return list(pages)
+        for page in pages:  # found here, in parallel, and sent as data (not as a closure)
+            page.ruled_grids()
+        return pages
     except InputError as exc:
         return _Failed(exc.file, exc.reason, exc.page)

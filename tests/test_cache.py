@@ -134,6 +134,30 @@ def test_a_profile_edit_or_new_version_invalidates(
     assert cache.get(pdf, sha) is None
 
 
+def test_another_tesseract_misses_only_for_scanned_pdfs(
+    archive: tuple[Path, ResultCache], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tesseract's version matters only to a PDF with pages it read: a text layer's
+    entry does not ask for it (a subprocess per run), a scan's misses when it changes."""
+    raw, cache = archive
+    pdf = raw / "a-2016-2017.pdf"
+    sha = cache_module.sha256_file(pdf)
+    asked: list[str] = []
+
+    def tesseract(version: str) -> Any:
+        return lambda: asked.append(version) or version
+
+    monkeypatch.setattr(cache_module, "tesseract_version", tesseract("5.3.0"))
+    hit = cache.get(pdf, sha)
+    assert hit is not None and asked == []
+    hit.document.counts["ocr_pages"] = 2  # as if its pages had been scans
+    cache.put(hit)
+    assert asked == ["5.3.0"]
+    assert cache.get(pdf, sha) is not None
+    monkeypatch.setattr(cache_module, "tesseract_version", tesseract("5.4.1"))
+    assert cache.get(pdf, sha) is None
+
+
 def test_an_unreadable_entry_is_a_miss_and_is_rewritten(
     archive: tuple[Path, ResultCache],
 ) -> None:

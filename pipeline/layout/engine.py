@@ -723,6 +723,16 @@ class PageContent:
     """Ligature glyphs whose text extract repaired (``normalise.glyphs``)."""
     ocr: OcrStats | None = None
     """Set when the page was read by OCR (``read.ocr``)."""
+    grid_finder: Callable[[], list[Grid]] | None = field(default=None, repr=False)
+    """When set, ``grids`` are not found yet: ``ruled_grids`` finds them when asked."""
+
+    def ruled_grids(self) -> list[Grid]:
+        """The grids pdfplumber's finder draws on the page, found on the first ask when
+        reading left them to later: a page whose table a header names (most pages of a
+        release) never asks, and finding them costs about as much as building its words."""
+        if self.grid_finder is not None:
+            self.grids, self.grid_finder = self.grid_finder(), None
+        return self.grids
 
 
 @dataclass(frozen=True)

@@ -148,10 +148,14 @@ def _columns(header: _Header, lines: Sequence[_Line], v_rules: Sequence[float]) 
     (``_river``: two columns printed closer than a cell gap, a right-aligned date 2 pt
     from the next column's text). Alignment alone (``stream.aligned_separators``)
     is not asked: the header already says how many columns lie between its cells, and
-    the right edges of "2," and "29," before a right-aligned "2017" line up too."""
+    the right edges of "2," and "29," before a right-aligned "2017" line up too.
+
+    The vote and the cells' aligned edges are costly (every line's words, on every
+    page) and only an unruled boundary needs them: where every boundary is drawn, as
+    on most pages of a ruled release, neither is taken."""
     cells = header.cells
     words = [w for ln in lines for w in ln.words]
-    rivers = voted(lines)
+    rivers: list[float] | None = None
     bounds: list[float] = []
     ruled = True
     for left, right in itertools.pairwise(cells):
@@ -161,6 +165,8 @@ def _columns(header: _Header, lines: Sequence[_Line], v_rules: Sequence[float]) 
             bounds.append(min(rule, key=lambda x: abs(x - (lo + hi) / 2)))
             continue
         ruled = False
+        if rivers is None:
+            rivers = voted(lines)
         between = [x for x in rivers if lo <= x <= hi]
         if between:
             bounds.append(min(between, key=lambda x: abs(x - (lo + hi) / 2)))
@@ -173,7 +179,9 @@ def _columns(header: _Header, lines: Sequence[_Line], v_rules: Sequence[float]) 
     left_edge = max(left_rules) if left_rules else min(xs_left) - 1
     right_edge = min(right_rules) if right_rules else max(xs_right) + 1
     bounds = [left_edge, *bounds, right_edge]
-    return _Columns(bounds, ruled and bool(v_rules), cell_edges(lines, bounds))
+    if ruled and v_rules:  # cells are cut at the rules, never where texts align
+        return _Columns(bounds, True, CellEdges())
+    return _Columns(bounds, False, cell_edges(lines, bounds))
 
 
 def _river(lo: float, hi: float, lines: Sequence[_Line], name_x0: float) -> float:

@@ -116,7 +116,7 @@ def table_rows(content: PageContent, profile: Profile, state: LayoutState) -> It
     if named is not None:
         yield from named
         return
-    grids = [g for g in content.grids if _columns_of(g, content)]
+    grids = [g for g in content.ruled_grids() if _columns_of(g, content)]
     tables = table_grids(grids, content.words) if grids else []
     if tables:
         yield from _grid_rows(content, profile, state, tables)

@@ -36,6 +36,7 @@ Surprising but deliberate:
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import NamedTuple
 
@@ -205,6 +206,24 @@ def parse_date_range(text: str) -> tuple[datetime.date, datetime.date]:
     Raises DateParseError for empty text, unknown shapes or leftover words, impossible
     dates, a range that ends before it starts and one longer than 366 days.
     """
+    parsed = _parsed(text)
+    if isinstance(parsed, str):
+        raise DateParseError(parsed)
+    return parsed
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[datetime.date, datetime.date] | str:
+    """``parse_date_range``'s dates, or its error message, kept per text: layout reads
+    a date cell to tell whether a row is complete, clean reads it again, and a release
+    repeats its dates from row to row (the answer depends on the text alone)."""
+    try:
+        return _parse(text)
+    except DateParseError as exc:
+        return str(exc)
+
+
+def _parse(text: str) -> tuple[datetime.date, datetime.date]:
     shown = collapse_ws(text)  # error messages quote the cell on one line
     cleaned = shown.casefold()
     if not cleaned:
