@@ -7,7 +7,8 @@ no traceback, report.json valid JSON with one entry per input, one error line pe
 input, no input over the timeout.
 
 The bounded run is in the normal suite; ``make test-slow`` runs the long one, with
-``FUZZ_MUTANTS`` mutants (default 1000) and seed ``FUZZ_SEED``.
+``FUZZ_MUTANTS`` mutants (default 1000) and seed ``FUZZ_SEED``; ``FUZZ_ENGINE=pdfium`` runs
+any of them through the PDFium reader.
 
 Scanned input (issue 13) is fuzzed apart: one-page scans (OCR costs seconds a page)
 whose image stream is damaged (its JPEG bytes flipped, overwritten or cut short, its
@@ -276,6 +277,8 @@ def fuzz(
             str(workers),
             "--profile",
             profile,
+            "--engine",
+            os.environ.get("FUZZ_ENGINE", "pdfplumber"),
         ],
         cwd=ROOT,
         capture_output=True,
