@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.layout.engine import _Header, _HeaderCell, _Line
-from pipeline.layout.named import _columns
+from pipeline.layout.named import _columns, _heading_at_top
 
 SIZE = 9.0
 ADVANCE = 0.5 * SIZE
@@ -82,3 +82,41 @@ def test_a_line_running_across_the_columns_is_still_prose() -> None:
     columns = _columns(HEADER, lines, [])
     prose = _line(100.0, _cell(20.0, "Source: compiled by the secretariat from the reports", 100.0))
     assert columns.crosses(prose)
+
+
+def _text_line(top: float, text: str, font: str = "Helvetica", size: float = SIZE) -> _Line:
+    words = [{**w, "fontname": font, "bottom": top + size} for w in _cell(20.0, text, top)]
+    return _Line(words, top, top + size)
+
+
+INTRO = "This table lists the meetings at which the Compact was addressed."
+
+
+def test_a_covers_bold_heading_is_its_title_and_the_plain_intro_is_not() -> None:
+    """A cover: a bold title over two blocks, then a short plain paragraph. Under the
+    400-character cap all three fit, and the paragraph was read as part of the title."""
+    cover = [
+        _text_line(50.0, "International Organization for Migration", "Arial-BoldMT"),
+        _text_line(72.0, "ISCM events of the Global Compact", "Arial-BoldMT"),
+        _text_line(94.0, INTRO),
+        _text_line(106.0, "It is not exhaustive."),
+    ]
+    assert _heading_at_top(cover) == (
+        "International Organization for Migration ISCM events of the Global Compact"
+    )
+
+
+def test_a_heading_set_larger_ends_where_the_text_size_begins() -> None:
+    cover = [
+        _text_line(40.0, "Displacement report", size=16.0),
+        _text_line(80.0, INTRO),
+        _text_line(92.0, "Figures as reported."),
+        _text_line(104.0, "Another line."),
+    ]
+    assert _heading_at_top(cover) == "Displacement report"
+
+
+def test_a_plain_cover_keeps_its_short_blocks_from_the_top() -> None:
+    """Nothing stands out: the blocks from the top are taken while they stay short."""
+    cover = [_text_line(50.0, "ISCM events 2019"), _text_line(72.0, INTRO)]
+    assert _heading_at_top(cover) == f"ISCM events 2019 {INTRO}"

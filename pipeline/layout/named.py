@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -242,15 +244,23 @@ def _without_super_header(
     return kept
 
 
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.IGNORECASE)
+_LARGER = 1.15  # times the page's usual line height: type set larger than its text
+
+
 def _heading_at_top(lines: Sequence[_Line]) -> str:
     """The heading of a page without the table (a cover): its blocks of lines from the
-    top, as long as together they stay short (intro prose below is not a heading)."""
+    top, as long as together they stay short (intro prose below is not a heading). Where
+    the first block stands out from the page's text (bold, or larger), the heading is the
+    blocks that do: a short intro paragraph set plainly under it is prose, not title."""
     blocks: list[list[_Line]] = []
     for line in lines:
         if blocks and line.top - blocks[-1][-1].bottom <= 0.8 * line.height:
             blocks[-1].append(line)
         else:
             blocks.append([line])
+    if blocks and _emphasised(blocks[0], lines):
+        blocks = list(itertools.takewhile(lambda b: _emphasised(b, lines), blocks))
     taken: list[str] = []
     for block in blocks:
         text = " ".join(" ".join(ln.text for ln in block).split())
@@ -258,3 +268,12 @@ def _heading_at_top(lines: Sequence[_Line]) -> str:
             break
         taken.append(text)
     return " ".join(taken)
+
+
+def _emphasised(block: Sequence[_Line], page: Sequence[_Line]) -> bool:
+    """The block is set apart from the page's text as headings are: every word in a bold
+    face, or its lines taller than the page's usual line."""
+    if all(_BOLD_FONT.search(w.get("fontname", "")) for ln in block for w in ln.words):
+        return True
+    usual = statistics.median(ln.height for ln in page)
+    return min(ln.height for ln in block) > _LARGER * usual
