@@ -192,3 +192,20 @@ def test_pages_turned_by_rotate_read_alike(rotate: int, tmp_path: Path) -> None:
     plumber, pdfium = _both(path, "generic")
     assert pdfium == plumber
     assert [r["_cells"] for r in plumber["records"]] == [tuple(row) for row in _ROWS[1:]]
+
+
+def test_a_ligature_glyph_has_its_own_advance_under_pdfium() -> None:
+    """pr-138-example.pdf sets "fi" as one glyph in a font whose "f" has ink past its
+    advance: PDFium gives the ligature the code of its "f", and the "f"'s measure gave
+    the "fi" glyph the width of an "f", so "first" was read "fi rst". Every glyph of two
+    letters or more has pdfminer's box under both engines."""
+    path = FIXTURES / "realworld" / "pr-138-example.pdf"
+    boxes = {}
+    for engine in ENGINES:
+        with open_document(engine, path, None, Limits().max_stream_bytes) as doc:
+            chars = [c for n in (1, 2) for c in doc.read(n).chars.dicts()]
+        boxes[engine] = [
+            (c["text"], round(c["x0"], 2), round(c["x1"], 2)) for c in chars if len(c["text"]) > 1
+        ]
+    assert len(boxes["pdfplumber"]) >= 3
+    assert boxes["pdfium"] == boxes["pdfplumber"]

@@ -40,7 +40,7 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError
-from pipeline.glyphs import Floats, Glyphs, Ints, floats
+from pipeline.glyphs import Bools, Floats, Glyphs, Ints, floats
 from pipeline.read import Obj, PageBudget, RawPage, plumber
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -565,7 +565,9 @@ class _CharReader:
                 self.ligatures.append((at, styles[run_style[run_of[k]]].info))
         style_of = np.asarray(run_style, dtype=np.int64)[run_of[head_at]]
         ox, oy = ox[head_at], oy[head_at]
-        advs = self._advances(head_kept, codes[head_kept], ox, oy, style_of, styles)
+        joined = np.zeros(len(head_kept), dtype=bool)  # a ligature: its letters one glyph
+        joined[[at for at, _ in self.ligatures]] = True
+        advs = self._advances(head_kept, codes[head_kept], joined, ox, oy, style_of, styles)
         # each run's end among the glyphs, and there the spaces PDFium left out
         last_kept = np.append(starts[1:], len(kept)) - 1
         ends = (out_of[last_kept] + 1).tolist()
@@ -591,6 +593,7 @@ class _CharReader:
         self,
         glyphs: list[int],
         codes: Ints,
+        joined: Bools,
         ox: Floats,
         oy: Floats,
         style_of: Ints,
@@ -600,7 +603,10 @@ class _CharReader:
         advance from the origin, where the font gives loose boxes and the glyph's ink
         does not reach past that edge (measured once per font and code); otherwise the
         font's width (``_fallback_advance``, once per font and code, from its first
-        glyph in the page's order). ``glyphs`` are the glyphs' char indices."""
+        glyph in the page's order). ``glyphs`` are the glyphs' char indices; a ligature
+        (``joined``) has the code of its first letter, but not its ink: an "f" whose hook
+        reaches past its advance says nothing of the "fi" glyph (its edge was taken for
+        ink, and the font's width of "f" gave "fi rst" in pr-138-example.pdf)."""
         textpage = self.textpage
         advs = np.full(len(glyphs), -1.0)
         loose = np.flatnonzero(np.asarray([s.loose for s in styles], dtype=bool)[style_of])
@@ -611,7 +617,11 @@ class _CharReader:
             font_of = [fonts.setdefault(id(s.info.measures), s.info.measures) for s in styles]
             number = {id(m): k for k, m in enumerate(fonts.values())}
             font_numbers = np.asarray([number[id(m)] for m in font_of], dtype=np.int64)
-            key = (font_numbers[style_of[loose]] << 32) | codes[loose]
+            key = (
+                (font_numbers[style_of[loose]] << 32)
+                | codes[loose]
+                | (joined[loose].astype(np.int64) << 31)
+            )
             pairs, first, which = np.unique(key, return_index=True, return_inverse=True)
             measures = list(fonts.values())
             ink = []
