@@ -14,7 +14,8 @@ Pure geometry, no PDF library: ``extract`` reads each page once into a ``PageCon
   page (prose, notes, furniture: ``_table_lines``) and a note under it;
 * cells: each word in the cell its centre falls in, lines and fonts (italic) kept; a
   vertically merged cell (no rule across its column) gives its text to the top of its
-  span (``body_rows``).
+  span (``body_rows``); without rules, a fill-down column's text block goes to the first
+  row of the span it was centred on (``_spanned_rows``).
 
 No decision about what a row *means* is made here: repeated headers are marked, every
 other row is passed on, and clean decides about continuations, fill-down and furniture.
@@ -548,13 +549,18 @@ def _row_bands(
     rule_ys: Sequence[float],
     body_top: float,
     date: _DateColumn | None = None,
+    bounds: Sequence[float] = (),
+    spanning: Sequence[int] = (),
 ) -> list[_Band]:
     """The rows on one page, each with its lines (every line in exactly one row).
 
     With horizontal rules, rows are the bands between them; text right above the first
     or below the last rule belongs to a row the page break left open. Without rules, a
     row ends at a gap clearly larger than the gaps between a cell's wrapped lines, or
-    where the profile's date column says a new row begins (``_DateColumn.starts_row``)."""
+    where the profile's date column says a new row begins (``_DateColumn.starts_row``);
+    the text of the ``spanning`` columns (indexes into ``bounds``), which may be merged
+    over several rows, is left out of that cut and given to its rows after
+    (``_spanned_rows``)."""
     if not lines:
         return []
     ys = [y for y in rule_ys if y >= body_top - _RULE_TOLERANCE]
@@ -577,10 +583,13 @@ def _row_bands(
         if below:
             out += _split_band(_Band(ys[-1], below[-1].bottom + 0.5, True, below, True), date)
         return out
-    groups = _segment(lines, date)
+    if spanning:
+        rows = _spanned_rows(lines, date, bounds, spanning)
+    else:
+        rows = [(g, g) for g in _segment(lines, date)]
     return [
-        _Band(g[0].top - 0.5, g[-1].bottom + 0.5, k == len(groups) - 1, g)
-        for k, g in enumerate(groups)
+        _Band(own[0].top - 0.5, own[-1].bottom + 0.5, k == len(rows) - 1, given)
+        for k, (own, given) in enumerate(rows)
     ]
 
 
@@ -622,6 +631,160 @@ def _segment(lines: Sequence[_Line], date: _DateColumn | None) -> list[list[_Lin
         else:
             groups[-1].append(line)
     return groups
+
+
+# --------------------------------------------------------------------------- merged cells
+
+
+def _spanned_rows(
+    lines: Sequence[_Line],
+    date: _DateColumn | None,
+    bounds: Sequence[float],
+    spanning: Sequence[int],
+) -> list[tuple[list[_Line], list[_Line]]]:
+    """Rows of lines no rule separates in a table whose ``spanning`` columns (indexes
+    into ``bounds``: the profile's fill-down columns) may hold vertically merged cells.
+
+    Such a cell's text, centred over the rows it spans, sits across their boundaries
+    and bridges the gap that cuts one row from the next, so the rows are cut without
+    the text blocks of those columns that lie among the other columns' lines, and each
+    block is then given to the row it belongs to (``_spanning_owners``); a block above
+    or below all of them (a note under the table) is cut as before. Returns per row
+    (its own lines, its lines with the blocks it was given)."""
+    words = [w for ln in lines for w in ln.words]
+
+    def in_column(w: Word, k: int) -> bool:
+        return bool(bounds[k] <= (w["x0"] + w["x1"]) / 2 < bounds[k + 1])
+
+    rest = [w for w in words if not any(in_column(w, k) for k in spanning)]
+    if not rest or len(rest) == len(words):
+        return [(g, g) for g in _segment(lines, date)]
+    top = min(w["top"] for w in rest)
+    bottom = max(w["bottom"] for w in rest)
+    cells = [_group_lines([w for w in words if in_column(w, k)]) for k in range(len(bounds) - 1)]
+    leading = _leading(cells)
+    among: list[list[_Line]] = []
+    for k in spanning:
+        blocks = _text_blocks(cells[k], leading)
+        inside = [b[0].top < bottom and b[-1].bottom > top for b in blocks]
+        rest += [
+            w for b, i in zip(blocks, inside, strict=True) if not i for ln in b for w in ln.words
+        ]
+        among.append([ln for b, i in zip(blocks, inside, strict=True) if i for ln in b])
+    groups = _segment(_group_lines(rest), date)
+    height = statistics.median(ln.height for g in groups for ln in g)
+    starts = [g[0].top for g in groups if not _centred_row(g, bounds, height)]
+    given: list[list[_Line]] = [list(g) for g in groups]
+    for column in among:
+        blocks = _text_blocks(column, leading, starts)
+        for block, owner in zip(blocks, _spanning_owners(groups, blocks, bounds), strict=True):
+            given[owner].extend(block)
+    return [
+        (g, sorted(g_all, key=lambda ln: ln.top)) for g, g_all in zip(groups, given, strict=True)
+    ]
+
+
+def _leading(columns: Sequence[Sequence[_Line]]) -> float | None:
+    """The table's leading: the usual step from one line's top to the next's within a
+    column, which wrapped lines (most of a table's lines) set; None without any."""
+    steps = [b.top - a.top for lines in columns for a, b in itertools.pairwise(lines)]
+    steps = [s for s in steps if s > 0]
+    return statistics.median(steps) if steps else None
+
+
+def _text_blocks(
+    column: Sequence[_Line], leading: float | None, starts: Sequence[float] = ()
+) -> list[list[_Line]]:
+    """One column's lines in blocks: lines at the table's ``leading`` are a cell's
+    wrapped text; a larger step, by a tenth of a line (a tight table's rows are a
+    point or so further apart than its lines), starts another cell, and so does a line
+    level with one of the ``starts`` (the first lines of rows whose cells are set at
+    the top: without padding, rows are as far apart as lines)."""
+    if not column:
+        return []
+    blocks = [[column[0]]]
+    for above, line in itertools.pairwise(column):
+        height = min(line.height, above.height)
+        if leading is None:
+            apart = line.top - above.bottom > 0.5 * height
+        else:
+            apart = line.top - above.top > leading + 0.1 * height
+        if apart or any(abs(line.top - s) <= 0.25 * height for s in starts):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return blocks
+
+
+def _spanning_owners(
+    rows: Sequence[Sequence[_Line]], blocks: Sequence[Sequence[_Line]], bounds: Sequence[float]
+) -> list[int]:
+    """The row each text block of a column that may hold merged cells belongs to.
+
+    A block lies in the rows its lines' centres fall in (rows meet halfway across the
+    gap between them). The rows around those with no text of their own in the column
+    may be the rest of a merged cell's span: where the rows' cells are vertically
+    centred (``_centred_row``), the block was centred on its span, so of the spans it can
+    have, the one whose centre is nearest the block's wins, the widest of equally near
+    ones (a one-line name centred over three rows of equal height sits exactly where it
+    would centred in the middle one: the merged cell is what a fill-down column
+    prints). Otherwise the text was set at the top of its cell: its first row's. The
+    block's text goes to the span's first row."""
+    if not blocks:
+        return []
+    tops = [min(ln.top for ln in r) for r in rows]
+    bottoms = [max(ln.bottom for ln in r) for r in rows]
+    cuts = [(b + t) / 2 for b, t in zip(bottoms, tops[1:], strict=False)]
+
+    def row_of(line: _Line) -> int:
+        return bisect.bisect(cuts, (line.top + line.bottom) / 2)
+
+    held = [sorted({row_of(ln) for ln in block}) for block in blocks]
+    taken = {r for rs in held for r in rs}
+    height = statistics.median(ln.height for block in blocks for ln in block)
+    owners = []
+    for block, rs in zip(blocks, held, strict=True):
+        first, last = rs[0], rs[-1]
+        if not any(_centred_row(rows[r], bounds, height) for r in rs):
+            owners.append(first)
+            continue
+        up = first
+        while up > 0 and up - 1 not in taken:
+            up -= 1
+        down = last
+        while down < len(rows) - 1 and down + 1 not in taken:
+            down += 1
+        centre = (block[0].top + block[-1].bottom) / 2
+        spans = [(a, b) for a in range(up, first + 1) for b in range(last, down + 1)]
+        off = {s: abs((tops[s[0]] + bottoms[s[1]]) / 2 - centre) for s in spans}
+        nearest = min(off.values())
+        near = [s for s in spans if off[s] <= nearest + 0.25 * height]
+        owners.append(max(near, key=lambda s: (s[1] - s[0], -off[s]))[0])
+    return owners
+
+
+def _centred_row(row: Sequence[_Line], bounds: Sequence[float], height: float) -> bool:
+    """Whether a row's cells are set vertically centred: a cell at least a line shorter
+    than the row sits at its middle, not at its top. (A row of one-line cells shows
+    neither: its cells are taken as set at the top.)"""
+    top = min(ln.top for ln in row)
+    bottom = max(ln.bottom for ln in row)
+    middle = (top + bottom) / 2
+    for k in range(len(bounds) - 1):
+        words = [
+            w
+            for ln in row
+            for w in ln.words
+            if bounds[k] <= (w["x0"] + w["x1"]) / 2 < bounds[k + 1]
+        ]
+        if not words:
+            continue
+        w_top = min(w["top"] for w in words)
+        w_bottom = max(w["bottom"] for w in words)
+        short = (bottom - top) - (w_bottom - w_top) >= height
+        if short and abs((w_top + w_bottom) / 2 - middle) <= 0.25 * height:
+            return True
+    return False
 
 
 def _covers(horizontal: Sequence[Word], y: float, lo: float, hi: float) -> bool:

@@ -117,7 +117,8 @@ def named_table_rows(
     if date_key in keys:
         k = keys.index(date_key)
         date = _DateColumn(bounds[k], bounds[k + 1], tuple(bounds))
-    bands = _row_bands(kept, rule_ys, body_top, date)
+    spanning = [keys.index(k) for k in profile.fill_down_keys if k in keys]
+    bands = _row_bands(kept, rule_ys, body_top, date, bounds, spanning)
     if ended:
         bands = _without_trailing_note(bands, bounds, state)
     rows.extend(body_rows(bands, horizontal, bounds, layout.table.index, pageno))
