@@ -209,3 +209,21 @@ def test_a_ligature_glyph_has_its_own_advance_under_pdfium() -> None:
         ]
     assert len(boxes["pdfplumber"]) >= 3
     assert boxes["pdfium"] == boxes["pdfplumber"]
+
+
+def test_an_unused_win_ansi_code_is_a_bullet_under_both_engines(tmp_path: Path) -> None:
+    """"In WinAnsiEncoding, all unused codes greater than 40 (octal) map to the bullet
+    character" (PDF 1.7, Annex D): a list item set with code 0x81 (diesel_engines.pdf,
+    in the shared real PDFs) is "•" under both engines; pdfminer read "(cid:129)"."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "bullet.pdf"
+    c = canvas.Canvas(str(path), pagesize=(400, 300))
+    c.setFont("Helvetica", 12)  # /F1, a standard font in WinAnsiEncoding
+    c.drawString(40, 250, "Items")
+    c._code.append("BT /F1 12 Tf 40 220 Td (\\201 Control valves \\225 pumps) Tj ET")
+    c.save()
+    for engine in ENGINES:
+        with open_document(engine, path, None, Limits().max_stream_bytes) as doc:
+            text = "".join(doc.read(1).chars.text)
+        assert text.replace(" ", "") == "Items•Controlvalves•pumps", engine

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pdfminer.pdftypes
 import pdfplumber
 from pdfminer import ascii85
+from pdfminer.encodingdb import EncodingDB
 from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFObjectNotFound, PDFObjRef, PDFStream, resolve1
@@ -417,6 +418,8 @@ def _lean_objects(page: Any) -> tuple[Glyphs, dict[str, list[Word]]]:
             kind = attr["object_type"]
             if kind != "anno":
                 objects.setdefault(kind, []).append(attr)
+    if "(cid:" in "".join(texts):
+        _with_win_ansi_bullets(page, texts, fonts, list(fontnames))
     height = page.height
     mb_x0, mb_top = page.mediabox[:2]
     names = [fix_fontname_bytes(f) if isinstance(f, bytes) else f for f in fontnames]
@@ -433,6 +436,33 @@ def _lean_objects(page: Any) -> tuple[Glyphs, dict[str, list[Word]]]:
         matrix_b=floats(matrix_bs),
     )
     return chars, objects
+
+
+_UNDEFINED = re.compile(r"\(cid:(\d+)\)")
+_WIN_ANSI = EncodingDB.get_encoding("WinAnsiEncoding")
+# codes over 0o40 WinAnsiEncoding leaves unused: 0x7F, 0x81, 0x8D, 0x8F, 0x90, 0x9D
+_WIN_ANSI_UNUSED = frozenset(c for c in range(0o41, 0x100) if c not in _WIN_ANSI)
+# what tells WinAnsi from the other base encodings (Standard, MacRoman, PDFDoc)
+_WIN_ANSI_MARKS = {0x80: "€", 0x95: "•", 0x99: "™"}
+
+
+def _with_win_ansi_bullets(page: Any, texts: list[str], fonts: list[int], names: list[Any]) -> None:
+    """A glyph whose code WinAnsiEncoding leaves unused is a bullet, in place: "In
+    WinAnsiEncoding, all unused codes greater than 40 (octal) map to the bullet
+    character" (PDF 1.7, Annex D). pdfminer reads "(cid:129)", PDFium and viewers show
+    the bullet (the list items of diesel_engines.pdf)."""
+    by_name = {font.fontname: font for font in page.pdf.rsrcmgr._cached_fonts.values()}
+    win_ansi: dict[int, bool] = {}
+    for i, text in enumerate(texts):
+        undefined = _UNDEFINED.fullmatch(text)
+        if undefined is None or int(undefined.group(1)) not in _WIN_ANSI_UNUSED:
+            continue
+        k = fonts[i]
+        if k not in win_ansi:
+            table = getattr(by_name.get(names[k]), "cid2unicode", {})
+            win_ansi[k] = all(table.get(c) == t for c, t in _WIN_ANSI_MARKS.items())
+        if win_ansi[k]:
+            texts[i] = "\u2022"
 
 
 def _font_ids(fonts: list[int], names: list[str]) -> npt.NDArray[np.int64]:
