@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,20 @@ from pipeline.runner import Options, run_pipeline
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 RAW_PDF = ROOT / "raw" / "iom-iscm-events-2016-2017.pdf"
+
+
+def cli(
+    *args: str | Path, cwd: Path = ROOT, timeout: float | None = 300
+) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it (``python -m pipeline ARGS``), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def fixture_entries() -> list[dict[str, Any]]:

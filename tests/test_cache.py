@@ -16,7 +16,8 @@ import pytest
 import pipeline.cache as cache_module
 from pipeline.cache import ResultCache, parse_with_cache
 from pipeline.runner import FileResult, Options, find_inputs, write_results
-from tests.conftest import RAW_PDF, ROOT
+from tests.conftest import RAW_PDF
+from tests.conftest import cli as _cli
 
 OPTIONS = Options(workers=2)
 
@@ -175,17 +176,6 @@ def test_an_unreadable_entry_is_a_miss_and_is_rewritten(
 def test_failed_inputs_are_not_stored(archive: tuple[Path, ResultCache]) -> None:
     _, cache = archive
     assert len(list(cache.folder.iterdir())) == 1  # a and b share their bytes; c failed
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_cli_caches_under_out_and_no_cache_reparses(tmp_path: Path) -> None:

@@ -19,21 +19,11 @@ from pipeline.clean import clean_extraction
 from pipeline.extract import extract_document
 from pipeline.profiles import load_profile, profile_text
 from pipeline.validate import validate_cleaned
-from tests.conftest import FIXTURES, RAW_PDF, ROOT
+from tests.conftest import FIXTURES, RAW_PDF, ROOT, cli
 
 OTHER_RELEASE = FIXTURES / "pdfs" / "rl-grid-a4-landscape.pdf"  # the same 20 events
 REJECTS_PDF = FIXTURES / "pdfs" / "rl-rejects-a4-landscape.pdf"
 CHECKER = ROOT / "tests" / "tools" / "check_contract.py"
-
-
-def _cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        check=False,
-    )
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -52,7 +42,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Any]
     shutil.copy(OTHER_RELEASE, raw / "release-2018.pdf")
     shutil.copy(RAW_PDF, raw / "archive" / "release-2017-copy.pdf")
     out = base / "out"
-    return raw, out, _cli("run", raw, "--out", out, "--workers", "2", "--no-cache")
+    return raw, out, cli("run", raw, "--out", out, "--workers", "2", "--no-cache")
 
 
 def test_the_copy_is_parsed_once_and_named_in_the_report(releases: Any) -> None:
@@ -121,7 +111,7 @@ def test_the_contract_checker_finds_no_violation(releases: Any) -> None:
 
 def test_row_index_is_shared_with_rejects(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    proc = _cli("run", REJECTS_PDF, "--out", out, "--no-cache")
+    proc = cli("run", REJECTS_PDF, "--out", out, "--no-cache")
     assert proc.returncode == 1  # rows were rejected
     events = [int(e["row_index"]) for e in _rows(out / "events.csv")]
     rejected = [int(r["row_index"]) for r in _rows(out / "rejects.csv")]
@@ -150,8 +140,8 @@ def test_a_copied_builtin_profile_given_by_path_gives_the_default_output(
     mine.parent.mkdir()
     mine.write_text(profile_text("iscm-events"), encoding="utf-8")
     default, by_path = tmp_path / "default", tmp_path / "by-path"
-    assert _cli("run", RAW_PDF, "--out", default, "--no-cache").returncode == 0
-    proc = _cli("run", RAW_PDF, "--out", by_path, "--profile", mine, "--no-cache")
+    assert cli("run", RAW_PDF, "--out", default, "--no-cache").returncode == 0
+    proc = cli("run", RAW_PDF, "--out", by_path, "--profile", mine, "--no-cache")
     assert proc.returncode == 0, proc.stderr
     for name in ("events.csv", "event_iscms.csv", "documents.csv", "rejects.csv"):
         assert (by_path / name).read_bytes() == (default / name).read_bytes(), name
@@ -168,7 +158,7 @@ def test_a_user_profile_with_its_own_name_and_alias_reads_a_renamed_column(
     mine = tmp_path / "mine.toml"
     mine.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    proc = _cli("run", RAW_PDF, "--out", out, "--profile", mine, "--no-cache")
+    proc = cli("run", RAW_PDF, "--out", out, "--profile", mine, "--no-cache")
     assert proc.returncode == 0, proc.stderr
     assert len(_rows(out / "events.csv")) == 20
     assert json.loads((out / "report.json").read_text())["profile"] == "iscm-events-mine"
@@ -178,7 +168,7 @@ def test_an_edited_copy_keeping_the_builtin_name_is_refused(tmp_path: Path) -> N
     text = profile_text("iscm-events").replace('"Venue",', '"Venue", "Site",', 1)
     mine = tmp_path / "iscm-events.toml"
     mine.write_text(text, encoding="utf-8")
-    proc = _cli("run", RAW_PDF, "--out", tmp_path / "out", "--profile", mine)
+    proc = cli("run", RAW_PDF, "--out", tmp_path / "out", "--profile", mine)
     assert proc.returncode == 2
     (line,) = proc.stderr.strip().splitlines()
     assert str(mine) in line and "'iscm-events' is a built-in profile's" in line
@@ -186,7 +176,7 @@ def test_an_edited_copy_keeping_the_builtin_name_is_refused(tmp_path: Path) -> N
 
 
 def test_a_missing_profile_file_is_a_one_line_usage_error(tmp_path: Path) -> None:
-    proc = _cli("run", RAW_PDF, "--out", tmp_path / "out", "--profile", tmp_path / "nope.toml")
+    proc = cli("run", RAW_PDF, "--out", tmp_path / "out", "--profile", tmp_path / "nope.toml")
     assert proc.returncode == 2
     (line,) = proc.stderr.strip().splitlines()
     assert "nope.toml" in line and "cannot read" in line

@@ -5,27 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.diff import diff_events, read_events, render
-from tests.conftest import FIXTURES, RAW_PDF, ROOT
+from tests.conftest import FIXTURES, RAW_PDF, cli
 
 EXPECTED = FIXTURES / "expected" / "iom-iscm-events-2016-2017"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def _write(folder: Path, rows: list[dict[str, str]]) -> Path:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +24,11 @@ from pipeline.normalise.urls import rejoin_wrapped_urls
 from pipeline.profiles import load_profile
 from pipeline.runner import Options, run_pipeline
 from pipeline.tables import child_rows
-from tests.conftest import FIXTURES, RAW_PDF, ROOT
+from tests.conftest import FIXTURES, RAW_PDF, cli
 
 REJECTS_PDF = FIXTURES / "pdfs" / "rl-rejects-a4-landscape.pdf"
 SCHOOLS_PDF = FIXTURES / "realworld" / "schools.pdf"  # generic: 1 table
 EU_PDF = FIXTURES / "realworld" / "eu-017.pdf"  # generic: 2 tables
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -8,25 +8,12 @@ so each test shows the header and rows it is about.
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 from pipeline.layout.header_error import missing_columns_message, nearest_alias
 from pipeline.profiles import Column, load_profile
-from tests.conftest import ROOT
+from tests.conftest import cli
 from tests.fixtures.generators.bad_inputs import HEADER, ROWS, table_pdf
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def _column(key: str) -> Column:

@@ -3,26 +3,13 @@ the worker processes the stages run in; without -v nothing new is printed."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, RAW_PDF, ROOT
+from tests.conftest import FIXTURES, RAW_PDF, cli
 
 REJECTS_PDF = FIXTURES / "pdfs" / "rl-rejects-a4-landscape.pdf"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

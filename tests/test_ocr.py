@@ -10,8 +10,6 @@ The long OCR runs (every page of the other scans) are marked slow."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,7 @@ from pipeline.read.scan_image import (
     without_specks,
 )
 from pipeline.runner import Options, process_file, run_pipeline
-from tests.conftest import FIXTURES, RAW_PDF, ROOT
+from tests.conftest import FIXTURES, RAW_PDF, ROOT, cli
 from tests.tools.field_accuracy import field_accuracy
 
 SCANS = {s["name"]: s for s in tomllib.loads((FIXTURES / "scans.toml").read_text("utf-8"))["scan"]}
@@ -52,17 +50,6 @@ FRENCH = SCANS["scan-rl-fr-grid-a4-landscape-200dpi"]
 POOR = SCANS["scan-too-poor-60dpi"]
 TURNED = SCANS["scan-iom-iscm-events-2016-2017-turned"]
 SLOW = [s for s in SCANS.values() if "expected" in s and s not in (ENGLISH, FRENCH, TURNED)]
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 # --------------------------------------------------------------------------- the scans
@@ -77,10 +64,10 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     """The 200 dpi skewed scan of the 2016-2017 release, run twice into one folder (the
     second run from the cache): (output folder, first run's stderr, second's)."""
     out = tmp_path_factory.mktemp("ocr-en")
-    first = cli("run", ENGLISH["pdf"], "--out", str(out), "--workers", "2")
+    first = cli("run", ENGLISH["pdf"], "--out", str(out), "--workers", "2", timeout=600)
     report = json.loads((out / "report.json").read_text("utf-8"))
     (out / "first-report.json").write_text(json.dumps(report), "utf-8")
-    second = cli("run", ENGLISH["pdf"], "--out", str(out), "--workers", "2")
+    second = cli("run", ENGLISH["pdf"], "--out", str(out), "--workers", "2", timeout=600)
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
     return out, first.stderr, second.stderr
@@ -179,7 +166,7 @@ def test_other_scans_read_their_events(entry: dict[str, Any], tmp_path: Path) ->
 
 
 def test_a_scan_too_poor_to_read_fails_with_one_line_never_zero_events(tmp_path: Path) -> None:
-    result = cli("run", POOR["pdf"], "--out", str(tmp_path), "--no-cache")
+    result = cli("run", POOR["pdf"], "--out", str(tmp_path), "--no-cache", timeout=600)
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1
