@@ -3,7 +3,7 @@
 A reader of ``pipeline.read`` (pdfplumber by default, ``--engine pdfium``) opens the PDF
 honestly (a damaged, encrypted or bomb-laden file is an error naming it, never a partial
 table) and gives each page's raw chars and painted paths. Everything after that is one
-code path for every engine: footnote markers, words (``words_from_chars``), rules and
+code path for every engine: footnote markers, words (``pipeline.words``), rules and
 grids make a ``layout.PageContent`` (pages may be read in worker processes), and
 ``layout`` finds the table in the pages, in order.
 
@@ -55,11 +55,11 @@ from pipeline.read import (
 from pipeline.read.ocr import OcrSettings, PageScanner
 from pipeline.words import (
     Transform,
-    build_words,
     read_once,
     turned,
     turned_glyphs,
     upright_frame,
+    words_of_glyphs_read_once,
 )
 
 log = logging.getLogger(__name__)
@@ -235,15 +235,6 @@ def _is_marker(c: Word, prev: Word) -> bool:
     )
 
 
-def words_from_chars(chars: Glyphs | Sequence[Word], vertical: Sequence[Word] = ()) -> list[Word]:
-    """The words of a page, from its chars in content-stream order: pdfplumber's word
-    extraction (a word ends at a space, a gap over 3 pt or a change of font), cut again
-    where a gap is a word space for the type size or a vertical rule runs between two
-    glyphs (``pipeline.words``); upright words only. The one place words are built,
-    whichever engine read the chars."""
-    return build_words(chars, vertical)
-
-
 def _turned_rulings(
     horizontal: list[Word], vertical: list[Word], turn: Transform
 ) -> tuple[list[Word], list[Word]]:
@@ -306,7 +297,8 @@ def read_page(
             f"{n_chars} characters exceed the limit of {limits.max_chars_per_page}",
             page=pageno,
         )
-    words, repaired = _repaired_words(words_from_chars(_on_page(chars, width, height), vertical))
+    words = words_of_glyphs_read_once(_on_page(chars, width, height), vertical)
+    words, repaired = _repaired_words(words)
     # page-local ids: rows name the words in their cells (``layout.audit``); the words
     # are this page's own dicts
     for i, w in enumerate(words):

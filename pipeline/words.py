@@ -237,7 +237,13 @@ def build_words(chars: Glyphs | Sequence[Obj], vertical: Sequence[Obj]) -> list[
     it might be cut at goes through ``split_glyphs``. ``tests/test_words.py`` checks it
     against pdfplumber's own extractor followed by ``split_glyphs`` on every fixture
     PDF."""
-    glyphs = read_once(chars if isinstance(chars, Glyphs) else Glyphs.from_dicts(chars))
+    glyphs = chars if isinstance(chars, Glyphs) else Glyphs.from_dicts(chars)
+    return words_of_glyphs_read_once(read_once(glyphs), vertical)
+
+
+def words_of_glyphs_read_once(glyphs: Glyphs, vertical: Sequence[Obj]) -> list[Obj]:
+    """``build_words`` on glyphs already read once (``read_once``): extract does that
+    before it counts a page's characters, and the overprint search is not run twice."""
     words, columns = _words(glyphs, vertical, _spaces_drawn(glyphs))
     return without_tracking(words, columns)
 

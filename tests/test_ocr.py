@@ -19,7 +19,6 @@ import pytest
 from PIL import Image, ImageDraw
 
 import pipeline.read.ocr as ocr
-from pipeline.extract import words_from_chars
 from pipeline.glyphs import Glyphs
 from pipeline.parallel import ParallelPages
 from pipeline.read import RawPage
@@ -41,6 +40,7 @@ from pipeline.read.scan_image import (
     without_specks,
 )
 from pipeline.runner import Options, process_file, run_pipeline
+from pipeline.words import build_words
 from tests.conftest import FIXTURES, RAW_PDF, ROOT, cli
 from tests.tools.field_accuracy import field_accuracy
 
@@ -429,7 +429,7 @@ def test_overlapping_tesseract_boxes_give_the_words_in_order() -> None:
         _word("for", 650.6, 662.4, 501.8, 512.4),
         _word("the", 665.0, 678.0, 502.8, 509.8),
     ]
-    got = words_from_chars(chars_of_words(words))
+    got = build_words(chars_of_words(words), [])
     assert [w["text"] for w in got] == ["commitments", "for", "the"]
     assert got[0]["x1"] < got[1]["x0"] - 1.0
 
@@ -441,7 +441,7 @@ def test_touching_boxes_stay_touching() -> None:
         _word("https:", 100.0, 120.0, 50.0, 57.0),
         _word("//www.iom.int", 120.0, 170.0, 50.0, 57.0),
     ]
-    got = words_from_chars(chars_of_words(words))
+    got = build_words(chars_of_words(words), [])
     assert got[1]["x0"] - got[0]["x1"] < 0.1
 
 
@@ -469,5 +469,5 @@ def test_a_word_whose_strokes_lean_is_set_in_an_italic_font() -> None:
         OcrWord("Global", 10, 90, 40, 97, 95.0, (1, 1, 1), italic=True),
         OcrWord("RCP", 42, 90, 60, 97, 95.0, (1, 1, 1), italic=True),
     ]
-    got = words_from_chars(chars_of_words(words))
+    got = build_words(chars_of_words(words), [])
     assert {w["fontname"] for w in got} == {"OCR-Italic"}

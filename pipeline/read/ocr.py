@@ -15,7 +15,7 @@ The result is the same ``RawPage`` a text PDF gives, so everything after reading
 rules, header, columns, rows, page stitching, split-row repair) is the same code:
 
 * each word becomes chars spread evenly over its box, a space between two words of a
-  line, so that the one word builder (``extract.words_from_chars``) finds Tesseract's
+  line, so that the one word builder (``words.build_words``) finds Tesseract's
   words again and still cuts a word a ruling line crosses;
 * the words of a Tesseract line share one baseline and one type size, measured from the
   ink (capitals and ascenders rise 0.72 of the size above the baseline, a descender
