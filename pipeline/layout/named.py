@@ -260,8 +260,9 @@ def _heading_at_top(lines: Sequence[_Line]) -> str:
             blocks[-1].append(line)
         else:
             blocks.append([line])
-    if blocks and _emphasised(blocks[0], lines):
-        blocks = list(itertools.takewhile(lambda b: _emphasised(b, lines), blocks))
+    usual = statistics.median(ln.height for ln in lines) if lines else 0.0
+    if blocks and _emphasised(blocks[0], usual):
+        blocks = list(itertools.takewhile(lambda b: _emphasised(b, usual), blocks))
     taken: list[str] = []
     for block in blocks:
         text = " ".join(" ".join(ln.text for ln in block).split())
@@ -271,10 +272,9 @@ def _heading_at_top(lines: Sequence[_Line]) -> str:
     return " ".join(taken)
 
 
-def _emphasised(block: Sequence[_Line], page: Sequence[_Line]) -> bool:
+def _emphasised(block: Sequence[_Line], usual: float) -> bool:
     """The block is set apart from the page's text as headings are: every word in a bold
-    face, or its lines taller than the page's usual line."""
+    face, or its lines taller than the page's ``usual`` line height."""
     if all(_BOLD_FONT.search(w.get("fontname", "")) for ln in block for w in ln.words):
         return True
-    usual = statistics.median(ln.height for ln in page)
     return min(ln.height for ln in block) > _LARGER * usual
