@@ -652,16 +652,14 @@ def _spanned_rows(
     or below all of them (a note under the table) is cut as before. Returns per row
     (its own lines, its lines with the blocks it was given)."""
     words = [w for ln in lines for w in ln.words]
-
-    def in_column(w: Word, k: int) -> bool:
-        return bool(bounds[k] <= (w["x0"] + w["x1"]) / 2 < bounds[k + 1])
-
-    rest = [w for w in words if not any(in_column(w, k) for k in spanning)]
+    rest = [w for w in words if not any(_in_column(w, bounds, k) for k in spanning)]
     if not rest or len(rest) == len(words):
         return [(g, g) for g in _segment(lines, date)]
     top = min(w["top"] for w in rest)
     bottom = max(w["bottom"] for w in rest)
-    cells = [_group_lines([w for w in words if in_column(w, k)]) for k in range(len(bounds) - 1)]
+    cells = [
+        _group_lines([w for w in words if _in_column(w, bounds, k)]) for k in range(len(bounds) - 1)
+    ]
     leading = _leading(cells)
     among: list[list[_Line]] = []
     for k in spanning:
@@ -682,6 +680,11 @@ def _spanned_rows(
     return [
         (g, sorted(g_all, key=lambda ln: ln.top)) for g, g_all in zip(groups, given, strict=True)
     ]
+
+
+def _in_column(w: Word, bounds: Sequence[float], k: int) -> bool:
+    """Whether the word's centre lies between column ``k``'s bounds."""
+    return bool(bounds[k] <= (w["x0"] + w["x1"]) / 2 < bounds[k + 1])
 
 
 def _leading(columns: Sequence[Sequence[_Line]]) -> float | None:
@@ -771,12 +774,7 @@ def _centred_row(row: Sequence[_Line], bounds: Sequence[float], height: float) -
     bottom = max(ln.bottom for ln in row)
     middle = (top + bottom) / 2
     for k in range(len(bounds) - 1):
-        words = [
-            w
-            for ln in row
-            for w in ln.words
-            if bounds[k] <= (w["x0"] + w["x1"]) / 2 < bounds[k + 1]
-        ]
+        words = [w for ln in row for w in ln.words if _in_column(w, bounds, k)]
         if not words:
             continue
         w_top = min(w["top"] for w in words)
